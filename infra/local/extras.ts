@@ -1,0 +1,19 @@
+/**
+ * Pieces of the local runtime beyond the API: the escalation state machine and the schedules.
+ * Each domain that needs one registers its starter here.
+ */
+export interface LocalExtras {
+  lines: string[];
+  stop(): Promise<void>;
+}
+
+export async function startLocalRuntimeExtras(): Promise<LocalExtras> {
+  const stops: (() => Promise<void>)[] = [];
+  const lines: string[] = [];
+  return {
+    lines,
+    stop: async () => {
+      for (const s of stops) await s();
+    },
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * Runtime configuration, read once per process from the environment. Deployed values come from
+ * the CDK stack; local values from infra/local/start.ts. Nothing else reads process.env.
+ */
+export interface Config {
+  tableName: string;
+  /** Set only by the local runtime: enables /dev routes and the file key provider. */
+  localMode: boolean;
+  /** DynamoDB endpoint override (DynamoDB Local). */
+  dynamoEndpoint?: string;
+  region: string;
+  /** Deployed: KMS key for PII data keys. */
+  piiKmsKeyId?: string;
+  /** Deployed: Secrets Manager secret holding the token signing and blind-index keys. */
+  platformSecretArn?: string;
+  /** Local: folder for the local key file. */
+  localKeyDir: string;
+  /** e-SSC issuer name and its public keys (JWKS JSON) for card assertions. */
+  esscIssuer: string;
+  esscJwks?: string;
+  sessionIdleSeconds: number;
+  sessionMaxSeconds: number;
+  maxBodyBytes: number;
+  /** Step Functions escalation state machine (deployed) — locally the runtime injects a starter. */
+  escalationStateMachineArn?: string;
+  corsOrigins: string[];
+  bootstrapSysAdminId: string;
+  bootstrapBizAdminId: string;
+}
+
+function num(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n)) throw new Error(`${name} must be a number`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    tableName: env.TABLE_NAME ?? 'jiujinban',
+    localMode: env.JJB_LOCAL_MODE === '1',
+    dynamoEndpoint: env.DYNAMODB_ENDPOINT || undefined,
+    region: env.AWS_REGION ?? 'cn-north-1',
+    piiKmsKeyId: env.PII_KMS_KEY_ID || undefined,
+    platformSecretArn: env.PLATFORM_SECRET_ARN || undefined,
+    localKeyDir: env.JJB_LOCAL_KEY_DIR ?? '.data',
+    esscIssuer: env.ESSC_ISSUER ?? 'https://essc.local.dev',
+    esscJwks: env.ESSC_JWKS || undefined,
+    sessionIdleSeconds: num('SESSION_IDLE_SECONDS', 15 * 60),
+    sessionMaxSeconds: num('SESSION_MAX_SECONDS', 12 * 3600),
+    maxBodyBytes: num('MAX_BODY_BYTES', 64 * 1024),
+    escalationStateMachineArn: env.ESCALATION_STATE_MACHINE_ARN || undefined,
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    bootstrapSysAdminId: env.LOCAL_BOOTSTRAP_SYSADMIN_ID ?? '140000197508080017',
+    bootstrapBizAdminId: env.LOCAL_BOOTSTRAP_BIZADMIN_ID ?? '140000198012120024',
+  };
+}
+
+let cached: Config | undefined;
+/** The process configuration; tests may reset it after changing the environment. */
+export function config(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
+export function resetConfig(): void {
+  cached = undefined;
+}

@@ -1,0 +1,8 @@
+/**
+ * Every entity and access pattern of the table, declared in one folder (see docs/data-model.md).
+ */
+export * from './define';
+export * from './platform';
+export * from './auth';
+export * from './accounts';
+export * from './catalog';

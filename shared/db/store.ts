@@ -1,0 +1,138 @@
+import { BatchGetCommand, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from './client';
+import type { Key } from './entities';
+import type { IndexName } from './table';
+import { BadRequest } from '../http/errors';
+
+/** GetItem by key; strongly consistent reads where a write just happened matter. */
+export async function getItem<T>(key: Key, consistent = false): Promise<T | undefined> {
+  const out = await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: consistent }));
+  return out.Item as T | undefined;
+}
+
+/** BatchGetItem in one round trip (up to 100 keys), in the order asked; missing keys give undefined. */
+export async function getItems<T>(keys: Key[]): Promise<(T | undefined)[]> {
+  if (keys.length === 0) return [];
+  if (keys.length > 100) throw new Error('getItems takes at most 100 keys');
+  const out = await db().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys } } }));
+  let found = (out.Responses?.[tableName()] ?? []) as (T & Key)[];
+  let pending = out.UnprocessedKeys?.[tableName()]?.Keys;
+  while (pending && pending.length > 0) {
+    const again = await db().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending } } }));
+    found = found.concat((again.Responses?.[tableName()] ?? []) as (T & Key)[]);
+    pending = again.UnprocessedKeys?.[tableName()]?.Keys;
+  }
+  const byKey = new Map(found.map((i) => [`${i.pk}\u0000${i.sk}`, i]));
+  return keys.map((k) => byKey.get(`${k.pk}\u0000${k.sk}`) as T | undefined);
+}
+
+export interface PatternQuery {
+  index?: IndexName;
+  pk: string;
+  /** begins_with on the sort key */
+  skPrefix?: string;
+  /** between on the sort key (inclusive) */
+  skBetween?: [string, string];
+  skFrom?: string;
+  skTo?: string;
+  descending?: boolean;
+  filter?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> };
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+const pkAttr = (index?: IndexName) => (index ? `${index}pk` : 'pk');
+const skAttr = (index?: IndexName) => (index ? `${index}sk` : 'sk');
+
+function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string, q: PatternQuery): Record<string, unknown> {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    // A cursor only continues the query it came from: it must name the same partition.
+    if (typeof key !== 'object' || key === null || key[pkAttr(q.index)] !== q.pk) throw new Error('foreign cursor');
+    for (const v of Object.values(key)) if (typeof v !== 'string') throw new Error('bad cursor value');
+    return key;
+  } catch {
+    throw new BadRequest('cursor: 无效的分页游标', [{ field: 'cursor', message: '无效的分页游标' }]);
+  }
+}
+
+function queryInput(q: PatternQuery, limit?: number, cursor?: string): QueryCommandInput {
+  const names: Record<string, string> = { '#pk': pkAttr(q.index), ...(q.filter?.names ?? {}) };
+  const values: Record<string, unknown> = { ':pk': q.pk, ...(q.filter?.values ?? {}) };
+  let cond = '#pk = :pk';
+  if (q.skPrefix !== undefined) {
+    names['#sk'] = skAttr(q.index);
+    values[':skp'] = q.skPrefix;
+    cond += ' AND begins_with(#sk, :skp)';
+  } else if (q.skBetween) {
+    names['#sk'] = skAttr(q.index);
+    values[':a'] = q.skBetween[0];
+    values[':b'] = q.skBetween[1];
+    cond += ' AND #sk BETWEEN :a AND :b';
+  } else if (q.skFrom !== undefined) {
+    names['#sk'] = skAttr(q.index);
+    values[':a'] = q.skFrom;
+    cond += ' AND #sk >= :a';
+  } else if (q.skTo !== undefined) {
+    names['#sk'] = skAttr(q.index);
+    values[':b'] = q.skTo;
+    cond += ' AND #sk <= :b';
+  }
+  return {
+    TableName: tableName(),
+    ...(q.index ? { IndexName: q.index } : {}),
+    KeyConditionExpression: cond,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+    ...(q.filter ? { FilterExpression: q.filter.expression } : {}),
+    ScanIndexForward: !q.descending,
+    ...(limit ? { Limit: limit } : {}),
+    ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, q) } : {}),
+  };
+}
+
+/**
+ * One page of a key or index query. With a filter, DynamoDB may return fewer than `limit`
+ * matches per page; we keep reading until the page is full or the partition ends.
+ */
+export async function queryPage<T>(q: PatternQuery, limit = 50, cursor?: string): Promise<Page<T>> {
+  const items: T[] = [];
+  let start = cursor;
+  for (;;) {
+    const out = await db().send(new QueryCommand(queryInput(q, limit - items.length, start)));
+    items.push(...((out.Items ?? []) as T[]));
+    const last = out.LastEvaluatedKey;
+    if (!last) return { items, nextCursor: null };
+    if (items.length >= limit) return { items, nextCursor: encodeCursor(last) };
+    start = encodeCursor(last);
+  }
+}
+
+/** Every item of a pattern (bounded partitions only: a point's records, a region's children). */
+export async function queryAll<T>(q: PatternQuery): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await queryPage<T>(q, 1000, cursor);
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return items;
+}
+
+/** Strip key and index attributes from an item before it is shown to a client. */
+export function strip<T extends Record<string, unknown>>(item: T): Omit<T, 'pk' | 'sk' | 'entity' | 'ttl'> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item)) {
+    if (k === 'pk' || k === 'sk' || k === 'entity' || k === 'ttl' || /^gsi\d(pk|sk)$/.test(k)) continue;
+    out[k] = v;
+  }
+  return out as Omit<T, 'pk' | 'sk' | 'entity' | 'ttl'>;
+}

@@ -1,0 +1,172 @@
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { db, tableName } from './client';
+import { OpLog, type Key } from './entities';
+import { Conflict } from '../http/errors';
+import { isoShanghai } from '../clock';
+import { newId } from '../ids';
+import type { RequestCtx } from '../http/context';
+
+type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export interface LogEntry {
+  action: string;
+  targetType: string;
+  targetId: string;
+  before?: unknown;
+  after?: unknown;
+  /** County (or 'province') the change belongs to, for the admins' audit view. */
+  countyCode?: string;
+  regionCode?: string;
+}
+
+/** What to say when a given write's condition fails (409 with this code and message). */
+interface ConflictInfo {
+  code: string;
+  message: string;
+}
+
+/**
+ * One TransactWriteItems: the change and its operation-log entries commit together or not at
+ * all (S1, C6). Every mutating service goes through this; a transaction with no log entry is
+ * refused so that no change can skip the log.
+ */
+export class Tx {
+  private readonly items: TxItem[] = [];
+  private readonly conflicts: (ConflictInfo | undefined)[] = [];
+  private logs = 0;
+
+  constructor(private readonly ctx: RequestCtx) {}
+
+  /** Put a new item; fails with 409 if the key already exists (unless `overwrite`). */
+  put(item: object & Key, opts: { overwrite?: boolean; conflict?: ConflictInfo } = {}): this {
+    this.items.push({
+      Put: {
+        TableName: tableName(),
+        Item: item,
+        ...(opts.overwrite ? {} : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      },
+    });
+    this.conflicts.push(opts.conflict ?? { code: 'DUPLICATE', message: '记录已存在' });
+    return this;
+  }
+
+  /**
+   * Replace an existing item whose stored version is `expectVersion`; the new item carries
+   * version + 1. A stale version gets 409 STALE_VERSION.
+   */
+  replace(
+    item: object & Key & { version: number },
+    expectVersion: number,
+    opts: { condition?: string; names?: Record<string, string>; values?: Record<string, unknown>; conflict?: ConflictInfo } = {},
+  ): this {
+    const cond = ['#v = :expectedVersion', opts.condition].filter(Boolean).join(' AND ');
+    this.items.push({
+      Put: {
+        TableName: tableName(),
+        Item: { ...item, version: expectVersion + 1 },
+        ConditionExpression: cond,
+        ExpressionAttributeNames: { '#v': 'version', ...(opts.names ?? {}) },
+        ExpressionAttributeValues: { ':expectedVersion': expectVersion, ...(opts.values ?? {}) },
+      },
+    });
+    this.conflicts.push(opts.conflict ?? { code: 'STALE_VERSION', message: '记录已被他人修改，请刷新后重试' });
+    return this;
+  }
+
+  /** A raw update (counters, flags) with an optional condition. */
+  update(
+    key: Key,
+    update: string,
+    opts: { condition?: string; names?: Record<string, string>; values?: Record<string, unknown>; conflict?: ConflictInfo } = {},
+  ): this {
+    this.items.push({
+      Update: {
+        TableName: tableName(),
+        Key: key,
+        UpdateExpression: update,
+        ...(opts.condition ? { ConditionExpression: opts.condition } : {}),
+        ...(opts.names ? { ExpressionAttributeNames: opts.names } : {}),
+        ...(opts.values ? { ExpressionAttributeValues: opts.values } : {}),
+      },
+    });
+    this.conflicts.push(opts.conflict);
+    return this;
+  }
+
+  /** Assert something about another item without changing it. */
+  check(key: Key, condition: string, conflict: ConflictInfo, names?: Record<string, string>, values?: Record<string, unknown>): this {
+    this.items.push({
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: key,
+        ConditionExpression: condition,
+        ...(names ? { ExpressionAttributeNames: names } : {}),
+        ...(values ? { ExpressionAttributeValues: values } : {}),
+      },
+    });
+    this.conflicts.push(conflict);
+    return this;
+  }
+
+  delete(key: Key, condition?: string, conflict?: ConflictInfo): this {
+    this.items.push({
+      Delete: { TableName: tableName(), Key: key, ...(condition ? { ConditionExpression: condition } : {}) },
+    });
+    this.conflicts.push(conflict);
+    return this;
+  }
+
+  /** The operation-log entry (S1): who, role, where, terminal, what, before/after, request. */
+  log(entry: LogEntry): this {
+    const p = this.ctx.principal;
+    const id = newId();
+    const item = OpLog.item({
+      id,
+      at: isoShanghai(this.ctx.now),
+      actorId: p.kind === 'staff' ? p.accountId : p.kind === 'citizen' ? `citizen:${p.personIndex.slice(0, 16)}` : 'system',
+      actorName: p.kind === 'staff' ? p.name : undefined,
+      role: p.kind === 'staff' ? p.roles.join(',') : p.kind,
+      regionCode: entry.regionCode ?? (p.kind === 'staff' ? p.regionCode : undefined),
+      countyCode: entry.countyCode,
+      pointId: p.kind === 'staff' ? p.pointId : undefined,
+      terminalId: this.ctx.terminalId,
+      sourceIp: this.ctx.sourceIp,
+      requestId: this.ctx.requestId,
+      action: entry.action,
+      targetType: entry.targetType,
+      targetId: entry.targetId,
+      before: entry.before,
+      after: entry.after,
+    });
+    this.items.push({ Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } });
+    this.conflicts.push(undefined);
+    this.logs += 1;
+    return this;
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  async commit(): Promise<void> {
+    if (this.logs === 0) throw new Error('Tx without an operation-log entry');
+    if (this.items.length > 100) throw new Error('Tx exceeds 100 items');
+    try {
+      await db().send(new TransactWriteCommand({ TransactItems: this.items }));
+    } catch (err) {
+      if (err instanceof TransactionCanceledException) {
+        const reasons = err.CancellationReasons ?? [];
+        const idx = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+        if (idx >= 0) {
+          const info = this.conflicts[idx] ?? { code: 'CONFLICT', message: '状态冲突，请刷新后重试' };
+          throw new Conflict(info.message, info.code);
+        }
+        if (reasons.some((r) => r.Code === 'TransactionConflict')) {
+          throw new Conflict('并发修改冲突，请重试', 'TRANSACTION_CONFLICT');
+        }
+      }
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import type { z } from 'zod';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/**
+ * Who may reach a route at all (role and scope rules come after, in the service):
+ * public — anyone; staff — a staff session; citizen — a citizen session; signedIn — either.
+ */
+export type RouteAuth = 'public' | 'staff' | 'citizen' | 'signedIn';
+
+/** A route's contract: the one declaration used by the handler, OpenAPI, CDK and the local server. */
+export interface RouteSpec<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
+  method: HttpMethod;
+  path: string;
+  auth: RouteAuth;
+  summary: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  response?: z.ZodType;
+  /** Success status (default 200). */
+  status?: number;
+  /** Creating POST: honours Idempotency-Key. */
+  creates?: boolean;
+  /** Served only by the local runtime; never deployed. */
+  localOnly?: boolean;
+  /** Extra content types the route can return (e.g. text/csv). */
+  produces?: string[];
+}
+
+export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+  spec: RouteSpec<P, Q, B>,
+): RouteSpec<P, Q, B> {
+  return spec;
+}
+
+/** A domain's API: its name (= its Lambda) and its routes by operation id. */
+export interface DomainApi<R extends Record<string, RouteSpec> = Record<string, RouteSpec>> {
+  domain: string;
+  routes: R;
+}
+
+export function defineApi<R extends Record<string, RouteSpec>>(domain: string, routes: R): DomainApi<R> {
+  return { domain, routes };
+}
+
+/** API Gateway route key, e.g. "POST /cases/{id}/submit". */
+export const routeKey = (r: Pick<RouteSpec, 'method' | 'path'>): string => `${r.method} ${r.path}`;

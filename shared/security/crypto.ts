@@ -1,0 +1,34 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { keyRing } from './keys';
+
+/**
+ * Envelope encryption of personal data (S2): AES-256-GCM under a data key; the sealed value
+ * carries the data key's id (a KMS-wrapped blob when deployed). Format:
+ * v1.<keyId>.<iv>.<ciphertext+tag>, all base64url.
+ */
+export async function seal(plain: string): Promise<string> {
+  const { id, key } = await (await keyRing()).currentDataKey();
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+  return `v1.${id}.${iv.toString('base64url')}.${ct.toString('base64url')}`;
+}
+
+export async function unseal(sealed: string): Promise<string> {
+  const [v, id, ivB64, ctB64] = sealed.split('.');
+  if (v !== 'v1' || !id || !ivB64 || !ctB64) throw new Error('not a sealed value');
+  const key = await (await keyRing()).dataKeyById(id);
+  const data = Buffer.from(ctB64, 'base64url');
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(ivB64, 'base64url'));
+  decipher.setAuthTag(data.subarray(data.length - 16));
+  return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString('utf8');
+}
+
+/**
+ * Keyed hash (HMAC-SHA256) of a normalized value: the blind index that lets us look up a person
+ * by ID number without storing it in clear. `purpose` keeps indexes of different fields apart.
+ */
+export async function blindIndex(purpose: 'id' | 'phone', value: string): Promise<string> {
+  const { blindIndexKey } = await keyRing();
+  return createHmac('sha256', blindIndexKey).update(`${purpose}:${value}`).digest('base64url');
+}
