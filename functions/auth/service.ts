@@ -71,7 +71,11 @@ export async function confirmQrLogin(ctx: RequestCtx, sessionId: string, asserti
   if (!card) throw new Unauthorized('电子社保卡签名无效、已过期或不属于此登录会话', 'INVALID_ASSERTION');
   const qr = await getItem<QrSessionAttrs>(QrSession.key({ sessionId }), true);
   if (!qr) throw new NotFound('登录会话不存在', 'QR_SESSION_NOT_FOUND');
-  if (qr.status !== 'pending') throw new Conflict('登录会话已确认', 'QR_SESSION_USED');
+  if (qr.status !== 'pending') {
+    // A second use of the same assertion is a replay (401), whatever the session's state.
+    if (await getItem(AssertionUse.key({ jti: card.jti }), true)) throw new Unauthorized('此签名断言已使用过', 'ASSERTION_REPLAYED');
+    throw new Conflict('登录会话已确认', 'QR_SESSION_USED');
+  }
   if (new Date(qr.expiresAt).getTime() < ctx.now.getTime()) throw new Conflict('登录二维码已过期，请刷新', 'QR_SESSION_EXPIRED');
 
   const personIndex = await blindIndex('id', card.idNumber);

@@ -6,3 +6,4 @@ export * from './platform';
 export * from './auth';
 export * from './accounts';
 export * from './catalog';
+export * from './points';
