@@ -1,5 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import type { DomainApi } from './route';
+import { z } from 'zod';
 import { errorEnvelope } from './schemas';
 
 /** OpenAPI 3.1 from the same zod schemas that validate requests. */
@@ -23,7 +24,7 @@ export function buildOpenApi(apis: DomainApi[], opts: { includeLocalOnly: boolea
           ...(spec.query ? { query: spec.query as never } : {}),
           ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
           ...(spec.creates
-            ? { headers: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } } as never] }
+            ? { headers: z.object({ 'idempotency-key': z.string().min(8).max(128).optional().meta({ description: '重试返回首次结果' }) }) }
             : {}),
         },
         responses: {
