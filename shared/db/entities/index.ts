@@ -7,3 +7,5 @@ export * from './auth';
 export * from './accounts';
 export * from './catalog';
 export * from './points';
+export * from './reports';
+export * from './problems';
