@@ -79,6 +79,7 @@ function parseWith<T extends z.ZodType | undefined>(schema: T, value: unknown, w
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const NO_QUERY = z.strictObject({});
 
 function rawBody(event: APIGatewayProxyEventV2): string | undefined {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
@@ -224,12 +225,14 @@ export function domainHandler<R extends Record<string, RouteSpec>>(api: DomainAp
       // A body where none is expected is a client mistake worth naming.
       throw new BadRequest('body: 此接口不接受请求体', [{ field: 'body', message: '此接口不接受请求体' }]);
     }
-    if (spec.body && bodyValue === undefined) {
+    // A body schema that accepts undefined makes the body optional (e.g. a freeze with or without a reason).
+    if (spec.body && bodyValue === undefined && !spec.body.safeParse(undefined).success) {
       throw new BadRequest('body: 缺少请求体', [{ field: 'body', message: '缺少请求体' }]);
     }
     const issues: FieldIssue[] = [];
     const params = parseWith(spec.params, event.pathParameters ?? {}, 'path', issues);
-    const query = parseWith(spec.query, event.queryStringParameters ?? {}, 'query', issues);
+    // A query parameter the route does not know is a client mistake: named, like unknown body fields.
+    const query = parseWith(spec.query ?? NO_QUERY, event.queryStringParameters ?? {}, 'query', issues);
     const body = parseWith(spec.body, bodyValue, 'body', issues);
     if (issues.length > 0) throw new BadRequest(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
 
