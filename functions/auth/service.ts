@@ -216,11 +216,13 @@ export async function logout(ctx: RequestCtx) {
 }
 
 export async function me(ctx: RequestCtx) {
-  const sid = sessionOf(ctx.principal);
-  const session = await getItem<SessionAttrs>(Session.key({ sid }));
-  if (!session) throw new Unauthorized();
-  const account = session.accountId ? await getItem<AccountAttrs>(Account.key({ id: session.accountId })) : undefined;
-  return describe(session, account, true);
+  const p = ctx.principal;
+  sessionOf(p);
+  // The authorizer has just checked the session; only the account's sealed numbers are read here.
+  if (p.kind === 'citizen') return { kind: 'citizen' as const, idNumber: await unseal(p.idNumberSealed) };
+  if (p.kind !== 'staff') throw new Unauthorized();
+  const account = await getItem<AccountAttrs>(Account.key({ id: p.accountId }));
+  return describe({ sid: p.sid, kind: 'staff', accountId: p.accountId } as SessionAttrs, account, true);
 }
 
 /**

@@ -19,7 +19,7 @@ interface CompiledRoute {
   names: string[];
 }
 
-function compile(): CompiledRoute[] {
+export function compileRoutes(): CompiledRoute[] {
   const out: CompiledRoute[] = [];
   for (const api of DOMAIN_APIS) {
     for (const spec of Object.values(api.routes)) {
@@ -155,7 +155,7 @@ export async function dispatch(req: IncomingMessage, body: Buffer, routes: Compi
 }
 
 export async function startLocalApi(opts: { port: number; host?: string; corsOrigins?: string[] }): Promise<LocalApi> {
-  const routes = compile();
+  const routes = compileRoutes();
   const limit = config().maxBodyBytes;
   const cors = new Set(opts.corsOrigins ?? config().corsOrigins);
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

@@ -1,0 +1,79 @@
+/**
+ * `npm run bench`: handler latency against the bare DynamoDB round trips it needs, round trips
+ * and capacity per operation, bundle size and init time per function, report scaling. Prints a
+ * table and writes bench/results/<timestamp>.json. Not part of `npm test`.
+ */
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { percentile, startBenchEnv, timeIt } from './harness';
+import { OPS } from './ops';
+
+const N = Number(process.env.BENCH_N ?? 200);
+const WARMUP = 20;
+const TARGET = { latencyRatio: 1.2, bundleKb: 250, initRatio: 1.3, reportRatio: 1.1 };
+
+async function operations() {
+  const env = await startBenchEnv();
+  const rows = [];
+  try {
+    for (const op of OPS) {
+      const run = await op.prepare(env);
+      for (let i = 0; i < WARMUP; i++) await run();
+      const { result, calls } = await env.recording(run);
+      if (result.status !== op.expect) throw new Error(`${op.name}: expected ${op.expect}, got ${result.status} ${JSON.stringify(result.body).slice(0, 200)}`);
+      const handler = await timeIt(N, run);
+      for (let i = 0; i < 5; i++) await env.replayBare(calls);
+      const bare = await timeIt(N, () => env.replayBare(calls));
+      const writes = calls.filter((c) => /Transact|Put|Update|Delete|BatchWrite/.test(c.command)).length;
+      rows.push({
+        operation: op.name,
+        medianMs: +percentile(handler, 50).toFixed(2),
+        p99Ms: +percentile(handler, 99).toFixed(2),
+        bareMedianMs: +percentile(bare, 50).toFixed(2),
+        ratio: +(percentile(handler, 50) / percentile(bare, 50)).toFixed(2),
+        roundTrips: calls.length,
+        calls: calls.map((c) => c.command.replace('Command', '')).join('+'),
+        writeCalls: writes,
+        capacityUnits: +calls.reduce((s, c) => s + c.capacity, 0).toFixed(2),
+      });
+    }
+  } finally {
+    await env.stop();
+  }
+  return rows;
+}
+
+async function main() {
+  const started = new Date();
+  const ops = await operations();
+  console.log(`\nOperations (N=${N}, in process on DynamoDB Local; target ratio ≤ ${TARGET.latencyRatio}, reads 1 round trip + the authorizer's BatchGet, writes 1 transaction)`);
+  console.table(ops);
+  const result: Record<string, unknown> = { at: started.toISOString(), node: process.version, n: N, targets: TARGET, operations: ops };
+  if (existsSync(join(import.meta.dirname, 'bundles.ts')) && process.env.BENCH_SKIP_BUNDLES !== '1') {
+    const { measureBundles } = (await import('./bundles')) as { measureBundles?: () => Promise<unknown> };
+    if (measureBundles) {
+      const bundles = await measureBundles();
+      console.log(`\nBundles (target ≤ ${TARGET.bundleKb} KB, init ratio ≤ ${TARGET.initRatio} vs an empty handler)`);
+      console.table(bundles);
+      result.bundles = bundles;
+    }
+  }
+  if (existsSync(join(import.meta.dirname, 'report-scale.ts')) && process.env.BENCH_SKIP_REPORTS !== '1') {
+    const { measureReportScaling } = (await import('./report-scale')) as { measureReportScaling?: () => Promise<unknown> };
+    if (measureReportScaling) {
+      const scaling = await measureReportScaling();
+      console.log(`\nReport scaling (target ratio ≤ ${TARGET.reportRatio})`);
+      console.table(scaling);
+      result.reportScaling = scaling;
+    }
+  }
+  mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
+  const file = join(import.meta.dirname, 'results', `${started.toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(result, null, 2));
+  console.log(`\nwritten ${file}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
