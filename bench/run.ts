@@ -50,7 +50,7 @@ async function main() {
   console.table(ops);
   const result: Record<string, unknown> = { at: started.toISOString(), node: process.version, n: N, targets: TARGET, operations: ops };
   if (existsSync(join(import.meta.dirname, 'bundles.ts')) && process.env.BENCH_SKIP_BUNDLES !== '1') {
-    const { measureBundles } = (await import('./bundles')) as { measureBundles?: () => Promise<unknown> };
+    const { measureBundles } = (await import(/* optional suite */ `./${'bundles'}.ts`)) as { measureBundles?: () => Promise<unknown> };
     if (measureBundles) {
       const bundles = await measureBundles();
       console.log(`\nBundles (target ≤ ${TARGET.bundleKb} KB, init ratio ≤ ${TARGET.initRatio} vs an empty handler)`);
@@ -59,7 +59,7 @@ async function main() {
     }
   }
   if (existsSync(join(import.meta.dirname, 'report-scale.ts')) && process.env.BENCH_SKIP_REPORTS !== '1') {
-    const { measureReportScaling } = (await import('./report-scale')) as { measureReportScaling?: () => Promise<unknown> };
+    const { measureReportScaling } = (await import(/* optional suite */ `./${'report-scale'}.ts`)) as { measureReportScaling?: () => Promise<unknown> };
     if (measureReportScaling) {
       const scaling = await measureReportScaling();
       console.log(`\nReport scaling (target ratio ≤ ${TARGET.reportRatio})`);
