@@ -2,9 +2,11 @@ import type { DomainApi } from '../shared/http/route';
 import { platformApi } from './platform/api';
 import { authApi } from './auth/api';
 import { catalogApi } from './catalog/api';
+import { casesApi } from './cases/api';
+import { calendarApi } from './calendar/api';
 
 /**
  * Every domain API, in one list: read by the OpenAPI document, the CDK stack (one Lambda per
  * domain, a route per spec) and the local server. Domain code is not imported here, only specs.
  */
-export const DOMAIN_APIS: DomainApi[] = [platformApi, authApi, catalogApi];
+export const DOMAIN_APIS: DomainApi[] = [platformApi, authApi, catalogApi, casesApi, calendarApi];

@@ -7,5 +7,7 @@ export * from './auth';
 export * from './accounts';
 export * from './catalog';
 export * from './points';
+export * from './cases';
+export * from './calendar';
 export * from './reports';
 export * from './problems';

@@ -1,0 +1,627 @@
+import { queryPage, type PatternQuery } from '../../shared/db/store';
+import { Tx } from '../../shared/db/tx';
+import {
+  CASE_STATUSES,
+  CLOSED_STATUSES,
+  Case,
+  CaseStep,
+  RUNNING_STATUSES,
+  RatingFollowUp,
+  casesOfApplicant,
+  casesOfCounty,
+  casesOfPoint,
+  pointStatusDueBefore,
+  pointStatusDueFrom,
+  pointStatusPrefix,
+  type CaseAttrs,
+  type CaseStatus,
+  type CaseStepAttrs,
+  type Channel,
+  type DeviceStage,
+  type PointStage,
+  type ResultDelivery,
+} from '../../shared/db/entities';
+import type { RequestCtx, StaffPrincipal } from '../../shared/http/context';
+import { BadRequest, Conflict, Forbidden, NotFound, badField, type FieldIssue } from '../../shared/http/errors';
+import { dateShanghai, isoShanghai, monthShanghai } from '../../shared/clock';
+import { newId } from '../../shared/ids';
+import { dueDateOf, previousWorkingDay } from '../../shared/calendar';
+import { findRegion } from '../../shared/regions';
+import { isAdmin, levelOf, requireCaseRights, requireInScope, requireLevel, requirePointScope, requireRole, requireStaff } from '../../shared/security/authorize';
+import { countyOf } from '../../shared/security/scope';
+import { blindIndex, seal, unseal } from '../../shared/security/crypto';
+import { maskIdNumber, maskPhone } from '../../shared/security/pii';
+import { currentVersion } from '../catalog/store';
+import { bumpCounters, caseWithSteps, commit, fanOutPage, getCase, getPoint, provisionalMarkers, readForAccept, syncProvisionalMarkers } from './store';
+
+/**
+ * Cases 办件: accept at a point (C1, C2), county review (C3), working-day time limits (C4),
+ * result and rating (C5), and a step record for every change (C6).
+ */
+
+/** A point accepts cases from its trial run on (验收 "accepted" lies between trial run and formal operation). */
+const POINT_ACCEPTS: readonly PointStage[] = ['trial_run', 'accepted', 'in_operation'];
+/** A kiosk is usable once registered to its point. */
+const KIOSK_READY: readonly DeviceStage[] = ['registered', 'installed', 'debugged', 'asset_transferred'];
+const TERMINAL_RE = /^[0-9A-Za-z_-]{1,64}$/;
+
+interface Person {
+  name: string;
+  idNumber: string;
+  phone: string;
+}
+export interface AcceptInput {
+  itemCode: string;
+  channel: Channel;
+  applicant: Person;
+  proxy?: Person & { relation: string };
+  materialsNotified: string[];
+  materialsReceived: string[];
+}
+
+const uniq = (xs: string[]) => [...new Set(xs)];
+
+async function sealPerson(p: Person) {
+  const [idNumberSealed, phoneSealed] = await Promise.all([seal(p.idNumber), seal(p.phone)]);
+  return { name: p.name, idNumberSealed, idNumberMasked: maskIdNumber(p.idNumber), phoneSealed, phoneMasked: maskPhone(p.phone) };
+}
+
+/** The step record of a change (C6), written in the change's transaction. */
+function step(
+  ctx: RequestCtx,
+  c: CaseAttrs,
+  action: string,
+  role: string,
+  from: CaseStatus | undefined,
+  note?: string,
+  details?: Record<string, unknown>,
+) {
+  const p = ctx.principal;
+  const attrs: CaseStepAttrs = {
+    caseId: c.id,
+    id: newId(),
+    action,
+    at: isoShanghai(ctx.now),
+    actorId: p.kind === 'staff' ? p.accountId : p.kind === 'citizen' ? `citizen:${p.personIndex.slice(0, 16)}` : 'system',
+    ...(p.kind === 'staff' ? { actorName: p.name } : {}),
+    role,
+    // Where: the case's point (a citizen rating or a county reviewer acts on the point's case).
+    pointId: p.kind === 'staff' && p.pointId ? p.pointId : c.pointId,
+    ...(ctx.terminalId ? { terminalId: ctx.terminalId } : {}),
+    applicantIndex: c.applicantIndex,
+    applicantMasked: c.applicant.idNumberMasked,
+    ...(from ? { fromStatus: from } : {}),
+    toStatus: c.status,
+    ...(note ? { note } : {}),
+    ...(details ? { details } : {}),
+  };
+  return CaseStep.item(attrs);
+}
+
+/** What the op-log keeps of a case: its state, never its personal data. */
+const logState = (c: CaseAttrs) => ({ status: c.status, dueDate: c.dueDate, version: c.version, calendarProvisional: c.calendarProvisional });
+
+function operatorAtPoint(ctx: RequestCtx): StaffPrincipal & { pointId: string } {
+  const p = requireStaff(ctx);
+  requireCaseRights(p, 'operator');
+  if (!p.pointId) throw new Forbidden('账号未绑定服务点，不能办件', 'NO_POINT');
+  return p as StaffPrincipal & { pointId: string };
+}
+
+/** The acceptor (首问负责制) is the only one who moves the case at the point. */
+async function ownCase(ctx: RequestCtx, id: string): Promise<{ p: StaffPrincipal; c: CaseAttrs }> {
+  const p = operatorAtPoint(ctx);
+  const c = await getCase(id);
+  if (!c) throw new NotFound('办件不存在', 'CASE_NOT_FOUND');
+  requirePointScope(p, c.regionPath, c.pointId, '办件');
+  if (c.pointId !== p.pointId) throw new NotFound('办件不存在', 'CASE_NOT_FOUND');
+  if (c.acceptorId !== p.accountId) throw new Forbidden('首问负责制：仅受理人可办理此件', 'NOT_CASE_OWNER');
+  return { p, c };
+}
+
+function requireStatus(c: CaseAttrs, allowed: CaseStatus[], what: string): void {
+  if (!allowed.includes(c.status)) {
+    throw new Conflict(`办件当前状态为 ${c.status}，不能${what}`, 'INVALID_CASE_STATE', { status: c.status, allowed });
+  }
+}
+
+function requireVersion(c: CaseAttrs, version: number | undefined): void {
+  if (version !== undefined && version !== c.version) throw new Conflict('记录已被他人修改，请刷新后重试', 'STALE_VERSION', { version: c.version });
+}
+
+const stateCondition = (status: CaseStatus) => ({ condition: '#st = :st', names: { '#st': 'status' }, values: { ':st': status } });
+
+// ---------------------------------------------------------------------------------- accept
+
+export async function acceptCase(ctx: RequestCtx, body: AcceptInput) {
+  const p = operatorAtPoint(ctx);
+  const terminalId = ctx.terminalId;
+  if (terminalId !== undefined && !TERMINAL_RE.test(terminalId)) throw badField('header.x-terminal-id', '无效的终端编号');
+  if (body.channel === 'self_service' && !terminalId) {
+    throw badField('header.x-terminal-id', '自助办理须在本服务点已登记的自助终端上进行 (X-Terminal-Id)', 'TERMINAL_REQUIRED');
+  }
+  const nowMs = ctx.now.getTime();
+  const version = await currentVersion(nowMs);
+  const { point, item, device } = await readForAccept(p.pointId, version, body.itemCode, terminalId);
+  if (!point) throw new Forbidden('账号绑定的服务点不存在', 'NO_POINT');
+  if (!POINT_ACCEPTS.includes(point.stage)) {
+    throw new Conflict(`服务点处于「${point.stage}」阶段，未试运行或正式运行，不能受理`, 'POINT_NOT_IN_OPERATION', { stage: point.stage });
+  }
+  if (terminalId !== undefined && (!device || device.pointId !== point.id || !KIOSK_READY.includes(device.stage))) {
+    throw new Forbidden('终端不是本服务点已登记的自助终端', 'TERMINAL_NOT_REGISTERED');
+  }
+  if (!item) throw badField('body.itemCode', `事项 ${body.itemCode} 不在当前目录（第 ${version} 版）中`, 'ITEM_NOT_FOUND');
+
+  // Every refusal of the request at once, each naming its field.
+  const issues: FieldIssue[] = [];
+  const codes: string[] = [];
+  if (!item.channels.includes(body.channel)) {
+    issues.push({ field: 'body.channel', message: `事项 ${item.code} 不提供渠道 ${body.channel}（可用: ${item.channels.join(', ')}）` });
+    codes.push('CHANNEL_NOT_OFFERED');
+  }
+  const notified = uniq(body.materialsNotified);
+  const missing = item.materials.filter((m) => !notified.includes(m));
+  if (missing.length > 0) {
+    issues.push({ field: 'body.materialsNotified', message: `一次性告知缺少: ${missing.join('、')}` });
+    codes.push('MATERIALS_NOT_NOTIFIED');
+  }
+  const received = uniq(body.materialsReceived);
+  const strange = received.filter((m) => !notified.includes(m));
+  if (strange.length > 0) {
+    issues.push({ field: 'body.materialsReceived', message: `收取的材料不在告知清单中: ${strange.join('、')}` });
+    codes.push('MATERIAL_NOT_NOTIFIED');
+  }
+  if (body.proxy && body.proxy.idNumber === body.applicant.idNumber) {
+    issues.push({ field: 'body.proxy.idNumber', message: '代理人不能是申请人本人' });
+    codes.push('INVALID_INPUT');
+  }
+  if (issues.length > 0) {
+    throw new BadRequest(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues, codes.length === 1 ? codes[0] : 'INVALID_INPUT');
+  }
+
+  const acceptDate = dateShanghai(ctx.now);
+  const limit = item.review === 'none' ? 0 : item.timeLimitWorkingDays;
+  const due = await dueDateOf(acceptDate, limit, [], nowMs);
+  const [applicant, applicantIndex, proxy] = await Promise.all([
+    sealPerson(body.applicant),
+    blindIndex('id', body.applicant.idNumber),
+    body.proxy ? sealPerson(body.proxy) : Promise.resolve(undefined),
+  ]);
+  const county = countyOf(point.regionPath) ?? point.scopeBucket;
+  const c: CaseAttrs = {
+    id: newId(),
+    itemCode: item.code,
+    itemName: item.nameZh,
+    catalogVersion: item.version,
+    item: { review: item.review, timeLimitWorkingDays: limit, channels: item.channels, materials: item.materials },
+    channel: body.channel,
+    applicant,
+    applicantIndex,
+    ...(proxy && body.proxy ? { proxy: { ...proxy, relation: body.proxy.relation } } : {}),
+    materialsNotified: notified,
+    materialsReceived: received,
+    status: 'accepted',
+    pointId: point.id,
+    pointName: point.name,
+    regionCode: point.regionCode,
+    regionPath: point.regionPath,
+    scopeBucket: county,
+    acceptorId: p.accountId,
+    acceptorName: p.name,
+    ...(terminalId ? { terminalId } : {}),
+    acceptedAt: isoShanghai(ctx.now),
+    acceptDate,
+    dueDate: due.dueDate,
+    calendarProvisional: due.provisional,
+    provisionalYears: due.provisionalYears,
+    pauses: [],
+    pausedWorkingDays: 0,
+    violations: [],
+    version: 1,
+  };
+  const tx = new Tx(ctx)
+    .put(Case.item(c))
+    .put(
+      step(ctx, c, 'accept', 'operator', undefined, undefined, {
+        itemCode: c.itemCode,
+        catalogVersion: c.catalogVersion,
+        channel: c.channel,
+        materialsNotified: c.materialsNotified,
+        materialsReceived: c.materialsReceived,
+        dueDate: c.dueDate,
+        ...(c.proxy ? { proxy: { name: c.proxy.name, idNumber: c.proxy.idNumberMasked, relation: c.proxy.relation } } : {}),
+      }),
+    )
+    .log({ action: 'case.accept', targetType: 'Case', targetId: c.id, after: logState(c), countyCode: county, regionCode: c.regionCode });
+  bumpCounters(tx, c, monthShanghai(ctx.now), { accepted: 1, [`ch_${c.channel}`]: 1, [`item_${c.itemCode}`]: 1 });
+  syncProvisionalMarkers(tx, c.id, [], c.provisionalYears, c.dueDate);
+  await commit(tx);
+  return caseView(ctx, c, { reveal: false });
+}
+
+// ---------------------------------------------------------------------------------- the acceptor's steps
+
+export async function submitCase(ctx: RequestCtx, id: string, body?: { version?: number; note?: string }) {
+  const { c } = await ownCase(ctx, id);
+  requireVersion(c, body?.version);
+  requireStatus(c, ['accepted'], '报送审核');
+  if (c.item.review === 'none') throw new Conflict('此事项无需县级审核，请直接办结', 'NO_REVIEW_NEEDED');
+  const next: CaseAttrs = { ...c, status: 'submitted', submittedAt: isoShanghai(ctx.now) };
+  const tx = new Tx(ctx)
+    .replace(Case.item(next), c.version, stateCondition('accepted'))
+    .put(step(ctx, next, 'submit', 'operator', c.status, body?.note))
+    .log({ action: 'case.submit', targetType: 'Case', targetId: c.id, before: logState(c), after: logState({ ...next, version: c.version + 1 }), countyCode: c.scopeBucket, regionCode: c.regionCode });
+  bumpCounters(tx, c, monthShanghai(ctx.now), { submitted: 1 });
+  await commit(tx);
+  return caseView(ctx, { ...next, version: c.version + 1 }, { reveal: false });
+}
+
+export async function supplementCase(ctx: RequestCtx, id: string, body: { materialsReceived: string[]; note?: string; version?: number }) {
+  const { c } = await ownCase(ctx, id);
+  requireVersion(c, body.version);
+  requireStatus(c, ['returned'], '补正');
+  const today = dateShanghai(ctx.now);
+  const pauses = c.pauses.map((x, i) => (i === c.pauses.length - 1 && !x.supplementedOn ? { ...x, supplementedOn: today } : x));
+  const due = await dueDateOf(c.acceptDate, c.item.timeLimitWorkingDays, pauses, ctx.now.getTime());
+  const last = pauses[pauses.length - 1];
+  const pausedNow = due.pausedWorkingDays - c.pausedWorkingDays;
+  if (last) last.workingDays = pausedNow;
+  const next: CaseAttrs = {
+    ...c,
+    status: 'submitted',
+    pauses,
+    pausedWorkingDays: due.pausedWorkingDays,
+    dueDate: due.dueDate,
+    calendarProvisional: due.provisional,
+    provisionalYears: due.provisionalYears,
+    materialsReceived: uniq([...c.materialsReceived, ...body.materialsReceived]),
+    submittedAt: isoShanghai(ctx.now),
+  };
+  const tx = new Tx(ctx)
+    .replace(Case.item(next), c.version, stateCondition('returned'))
+    .put(step(ctx, next, 'supplement', 'operator', c.status, body.note, { materialsReceived: uniq(body.materialsReceived), pausedWorkingDays: pausedNow, dueDateBefore: c.dueDate, dueDate: next.dueDate }))
+    .log({ action: 'case.supplement', targetType: 'Case', targetId: c.id, before: logState(c), after: logState({ ...next, version: c.version + 1 }), countyCode: c.scopeBucket, regionCode: c.regionCode });
+  bumpCounters(tx, c, monthShanghai(ctx.now), { supplemented: 1 });
+  syncProvisionalMarkers(tx, c.id, c.provisionalYears, next.provisionalYears, next.dueDate);
+  await commit(tx);
+  return caseView(ctx, { ...next, version: c.version + 1 }, { reveal: false });
+}
+
+/** Closing counts the case once, in the month it closes: on time or late, by item. */
+function closingCounters(c: CaseAttrs, onTime: boolean, outcome: 'completed' | 'rejected'): Record<string, number> {
+  return {
+    [outcome]: 1,
+    [onTime ? 'onTime' : 'overdue']: 1,
+    [`done_${c.itemCode}`]: 1,
+    ...(onTime ? {} : { [`late_${c.itemCode}`]: 1 }),
+  };
+}
+
+export async function completeCase(ctx: RequestCtx, id: string, body: { result: string; delivery: ResultDelivery; version?: number }) {
+  const { c } = await ownCase(ctx, id);
+  requireVersion(c, body.version);
+  if (c.status === 'accepted' && c.item.review !== 'none') {
+    throw new Conflict('此事项须经县级审核通过后才能办结', 'REVIEW_REQUIRED', { status: c.status });
+  }
+  requireStatus(c, ['accepted', 'approved'], '办结');
+  const today = dateShanghai(ctx.now);
+  const onTime = today <= c.dueDate;
+  const next: CaseAttrs = {
+    ...c,
+    status: 'completed',
+    result: { text: body.result, delivery: body.delivery, at: isoShanghai(ctx.now) },
+    closedAt: isoShanghai(ctx.now),
+    closedDate: today,
+    onTime,
+    calendarProvisional: c.calendarProvisional,
+  };
+  const tx = new Tx(ctx)
+    .replace(Case.item(next), c.version, stateCondition(c.status))
+    .put(step(ctx, next, 'complete', 'operator', c.status, undefined, { delivery: body.delivery, onTime }))
+    .log({ action: 'case.complete', targetType: 'Case', targetId: c.id, before: logState(c), after: logState({ ...next, version: c.version + 1 }), countyCode: c.scopeBucket, regionCode: c.regionCode });
+  bumpCounters(tx, c, monthShanghai(ctx.now), closingCounters(c, onTime, 'completed'));
+  // A closed case's verdict is fixed: it leaves the provisional recomputation.
+  syncProvisionalMarkers(tx, c.id, c.provisionalYears, [], c.dueDate);
+  await commit(tx);
+  return caseView(ctx, { ...next, version: c.version + 1 }, { reveal: false });
+}
+
+// ---------------------------------------------------------------------------------- county review
+
+export async function reviewCase(
+  ctx: RequestCtx,
+  id: string,
+  body: { decision: 'approve' | 'reject' | 'return'; reason?: string; version: number; missingMaterials?: string[] },
+) {
+  const p = requireStaff(ctx);
+  requireCaseRights(p, 'reviewer');
+  requireLevel(p, 'county');
+  const c = await getCase(id);
+  if (!c) throw new NotFound('办件不存在', 'CASE_NOT_FOUND');
+  requireInScope(p, c.regionPath, '办件');
+  if (c.acceptorId === p.accountId) throw new Forbidden('不得审核本人受理的办件', 'SEPARATION_OF_DUTIES');
+  requireStatus(c, ['submitted'], '审核');
+  requireVersion(c, body.version);
+
+  const now = isoShanghai(ctx.now);
+  const today = dateShanghai(ctx.now);
+  const counters: Record<string, number> = {};
+  let next: CaseAttrs = {
+    ...c,
+    decision: {
+      decision: body.decision,
+      ...(body.reason ? { reason: body.reason } : {}),
+      by: p.accountId,
+      byName: p.name,
+      at: now,
+      ...(body.missingMaterials ? { missingMaterials: uniq(body.missingMaterials) } : {}),
+    },
+  };
+  let violation: string[] = [];
+  if (body.decision === 'approve') {
+    next = { ...next, status: 'approved' };
+    counters.approved = 1;
+  } else if (body.decision === 'reject') {
+    const onTime = today <= c.dueDate;
+    next = { ...next, status: 'rejected', closedAt: now, closedDate: today, onTime };
+    Object.assign(counters, closingCounters(c, onTime, 'rejected'));
+  } else {
+    // 一次性告知: asking for something that was not on the checklist is a violation, recorded and counted.
+    violation = uniq(body.missingMaterials ?? []).filter((m) => !c.materialsNotified.includes(m));
+    next = {
+      ...next,
+      status: 'returned',
+      pauses: [...c.pauses, { returnedOn: today }],
+      violations: violation.length > 0 ? [...c.violations, { kind: 'material_not_notified', at: now, by: p.accountId, materials: violation }] : c.violations,
+    };
+    counters.returned = 1;
+    if (violation.length > 0) counters.violations = 1;
+  }
+  const tx = new Tx(ctx)
+    .replace(Case.item(next), body.version, { ...stateCondition('submitted'), conflict: { code: 'STALE_VERSION', message: '办件已被他人审核或修改，请刷新' } })
+    .put(
+      step(ctx, next, `review.${body.decision}`, 'reviewer', c.status, body.reason, {
+        ...(body.missingMaterials ? { missingMaterials: uniq(body.missingMaterials) } : {}),
+        ...(violation.length > 0 ? { violation: { kind: 'material_not_notified', materials: violation } } : {}),
+      }),
+    )
+    .log({ action: `case.review.${body.decision}`, targetType: 'Case', targetId: c.id, before: logState(c), after: logState({ ...next, version: c.version + 1 }), countyCode: c.scopeBucket, regionCode: c.regionCode });
+  bumpCounters(tx, c, monthShanghai(ctx.now), counters);
+  if (next.status === 'rejected') syncProvisionalMarkers(tx, c.id, c.provisionalYears, [], c.dueDate);
+  await commit(tx);
+  return caseView(ctx, { ...next, version: c.version + 1 }, { reveal: true });
+}
+
+// ---------------------------------------------------------------------------------- citizen
+
+export async function rateCase(ctx: RequestCtx, id: string, body: { score: number; comment?: string }) {
+  const p = ctx.principal;
+  if (p.kind !== 'citizen') throw new Forbidden('仅限申请人本人评价', 'CITIZEN_ONLY');
+  const c = await getCase(id);
+  // Someone else's case does not exist for this citizen.
+  if (!c || c.applicantIndex !== p.personIndex) throw new NotFound('办件不存在', 'CASE_NOT_FOUND');
+  requireStatus(c, ['completed'], '评价');
+  if (c.rating) throw new Conflict('此件已评价', 'ALREADY_RATED');
+  const next: CaseAttrs = { ...c, rating: { score: body.score, ...(body.comment ? { comment: body.comment } : {}), at: isoShanghai(ctx.now) } };
+  const bad = body.score <= 2;
+  const tx = new Tx(ctx)
+    .replace(Case.item(next), c.version, { condition: 'attribute_not_exists(rating)', conflict: { code: 'ALREADY_RATED', message: '此件已评价' } })
+    .put(step(ctx, next, 'rate', 'citizen', c.status, undefined, { score: body.score }))
+    .log({ action: 'case.rate', targetType: 'Case', targetId: c.id, after: { score: body.score }, countyCode: c.scopeBucket, regionCode: c.regionCode });
+  bumpCounters(tx, c, monthShanghai(ctx.now), { ratingSum: body.score, ratingCount: 1, ...(bad ? { badRatings: 1 } : {}) });
+  if (bad) {
+    const followUp = RatingFollowUp.item({
+      id: newId(),
+      caseId: c.id,
+      pointId: c.pointId,
+      regionPath: c.regionPath,
+      scopeBucket: c.scopeBucket,
+      score: body.score,
+      ...(body.comment ? { comment: body.comment } : {}),
+      status: 'open',
+      openedAt: isoShanghai(ctx.now),
+      version: 1,
+    });
+    tx.put(followUp).log({ action: 'case.follow_up_opened', targetType: 'RatingFollowUp', targetId: followUp.id, after: { caseId: c.id, score: body.score }, countyCode: c.scopeBucket, regionCode: c.regionCode });
+  }
+  await commit(tx);
+  return caseView(ctx, { ...next, version: c.version + 1 }, { reveal: true });
+}
+
+export async function myCases(ctx: RequestCtx, limit: number, cursor?: string) {
+  const p = ctx.principal;
+  if (p.kind !== 'citizen') throw new Forbidden('仅限群众本人', 'CITIZEN_ONLY');
+  const page = await queryPage<CaseAttrs>({ ...casesOfApplicant(p.personIndex), descending: true }, limit, cursor);
+  return { items: await Promise.all(page.items.map((c) => caseView(ctx, c, { reveal: true }))), nextCursor: page.nextCursor };
+}
+
+// ---------------------------------------------------------------------------------- reads
+
+/** Staff who may read cases at all: handlers, reviewers, supervisors — never admins (A3). */
+function caseReader(ctx: RequestCtx): StaffPrincipal {
+  const p = requireStaff(ctx);
+  if (isAdmin(p)) throw new Forbidden('管理员账号不得办理或审核业务', 'SEPARATION_OF_DUTIES');
+  requireRole(p, 'operator', 'reviewer', 'supervisor');
+  return p;
+}
+
+/** The county reviewer working on the case sees the applicant's numbers in clear. */
+function reviewerOnCase(p: StaffPrincipal, c: CaseAttrs): boolean {
+  return p.roles.includes('reviewer') && levelOf(p) === 2 && p.regionCode === c.scopeBucket && c.status === 'submitted';
+}
+
+export async function getCaseById(ctx: RequestCtx, id: string) {
+  const { found, steps } = await caseWithSteps(id);
+  const p = ctx.principal;
+  if (p.kind === 'citizen') {
+    if (!found || found.applicantIndex !== p.personIndex) throw new NotFound('办件不存在', 'CASE_NOT_FOUND');
+    return caseView(ctx, found, { reveal: true, steps });
+  }
+  const staff = caseReader(ctx);
+  if (!found) throw new NotFound('办件不存在', 'CASE_NOT_FOUND');
+  requirePointScope(staff, found.regionPath, found.pointId, '办件');
+  return caseView(ctx, found, { reveal: reviewerOnCase(staff, found), steps });
+}
+
+export async function listCases(
+  ctx: RequestCtx,
+  q: { limit: number; cursor?: string; point?: string; status?: CaseStatus; overdue?: 'true' | 'false'; region?: string },
+) {
+  const p = caseReader(ctx);
+  const today = dateShanghai(ctx.now);
+  const statuses: CaseStatus[] = q.status ? [q.status] : [...CASE_STATUSES];
+  const onlyOperator = p.roles.every((r) => r === 'operator');
+  let queries: PatternQuery[];
+
+  const pointId = q.point ?? (onlyOperator ? p.pointId : undefined);
+  if (onlyOperator && !p.pointId) throw new Forbidden('账号未绑定服务点', 'NO_POINT');
+  if (pointId) {
+    const point = await getPoint(pointId);
+    if (!point) throw new NotFound('服务点不存在', 'POINT_NOT_FOUND');
+    requirePointScope(p, point.regionPath, point.id, '服务点');
+    const base = casesOfPoint(point.id);
+    if (!q.status && q.overdue === undefined) {
+      queries = [base];
+    } else {
+      queries = statuses.flatMap((s): PatternQuery[] => {
+        if (q.overdue === 'true') return RUNNING_STATUSES.includes(s) ? [{ ...base, skBetween: pointStatusDueBefore(s, today) }] : [];
+        if (q.overdue === 'false' && RUNNING_STATUSES.includes(s)) return [{ ...base, skBetween: pointStatusDueFrom(s, today) }];
+        return [{ ...base, skPrefix: pointStatusPrefix(s) }];
+      });
+    }
+  } else {
+    const regionCode = q.region ?? p.regionCode;
+    const region = await findRegion(regionCode);
+    if (!region) throw new NotFound('区划不存在', 'REGION_NOT_FOUND');
+    requireInScope(p, region.path, '区划');
+    const county = countyOf(region.path);
+    if (!county) throw badField('query.region', '市、省级账号请指定县或以下区划 (region) 或服务点 (point)');
+    // Below a county (a township supervisor): the county partition, narrowed to the subtree.
+    const filter =
+      region.path.split('/').length > 3
+        ? { expression: 'begins_with(#rp, :rp)', names: { '#rp': 'regionPath' }, values: { ':rp': region.path } }
+        : undefined;
+    queries = statuses.flatMap((s): PatternQuery[] => {
+      const base = { ...casesOfCounty(county, s), ...(filter ? { filter } : {}) };
+      if (q.overdue === 'true') return RUNNING_STATUSES.includes(s) ? [{ ...base, skTo: today }] : [];
+      if (q.overdue === 'false' && RUNNING_STATUSES.includes(s)) return [{ ...base, skFrom: today }];
+      return [base];
+    });
+  }
+  if (queries.length === 0) return { items: [], nextCursor: null };
+  const page = await fanOutPage<CaseAttrs>(queries, q.limit, q.cursor);
+  return {
+    items: await Promise.all(page.items.map((c) => caseView(ctx, c, { reveal: reviewerOnCase(p, c) }))),
+    nextCursor: page.nextCursor,
+  };
+}
+
+// ---------------------------------------------------------------------------------- calendar recomputation
+
+/**
+ * A newly loaded year replaces the weekday guess: every open case whose due date was computed
+ * provisionally in that year (found by Query on the year's markers) gets its due date again,
+ * each in its own transaction with a step and a log entry.
+ */
+export async function recomputeProvisionalDueDates(ctx: RequestCtx, year: number): Promise<{ recomputed: number; changed: number }> {
+  const markers = await provisionalMarkers(year);
+  let recomputed = 0;
+  let changed = 0;
+  for (const m of markers) {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const c = await getCase(m.caseId);
+      const tx = new Tx(ctx);
+      if (!c || CLOSED_STATUSES.includes(c.status)) {
+        syncProvisionalMarkers(tx, m.caseId, [year], [], m.dueDate);
+        await commit(tx.log({ action: 'case.due_marker_dropped', targetType: 'Case', targetId: m.caseId, after: { year } }));
+        break;
+      }
+      const due = await dueDateOf(c.acceptDate, c.item.timeLimitWorkingDays, c.pauses, ctx.now.getTime());
+      const next: CaseAttrs = { ...c, dueDate: due.dueDate, calendarProvisional: due.provisional, provisionalYears: due.provisionalYears, pausedWorkingDays: due.pausedWorkingDays };
+      tx.replace(Case.item(next), c.version)
+        .put(step(ctx, next, 'due_recomputed', 'system', c.status, `${year} 年工作日历已加载`, { year, dueDateBefore: c.dueDate, dueDate: next.dueDate }))
+        .log({ action: 'case.due_recomputed', targetType: 'Case', targetId: c.id, before: logState(c), after: logState({ ...next, version: c.version + 1 }), countyCode: c.scopeBucket, regionCode: c.regionCode });
+      syncProvisionalMarkers(tx, c.id, c.provisionalYears.includes(year) ? c.provisionalYears : [...c.provisionalYears, year], next.provisionalYears, next.dueDate);
+      try {
+        await commit(tx);
+        recomputed += 1;
+        if (next.dueDate !== c.dueDate) changed += 1;
+        break;
+      } catch (err) {
+        // The case moved meanwhile: read it again and recompute.
+        if (err instanceof Conflict && err.code === 'STALE_VERSION' && attempt < 2) continue;
+        throw err;
+      }
+    }
+  }
+  return { recomputed, changed };
+}
+
+// ---------------------------------------------------------------------------------- view
+
+async function caseView(ctx: RequestCtx, c: CaseAttrs, opts: { reveal: boolean; steps?: CaseStepAttrs[] }) {
+  const today = dateShanghai(ctx.now);
+  const paused = c.status === 'returned';
+  const closed = CLOSED_STATUSES.includes(c.status);
+  let overdue = false;
+  let warning = false;
+  if (closed) overdue = c.onTime === false;
+  else if (!paused) {
+    overdue = today > c.dueDate;
+    if (!overdue) warning = today >= (await previousWorkingDay(c.dueDate, ctx.now.getTime())).value;
+  }
+  const person = async (x: { name: string; idNumberSealed: string; idNumberMasked: string; phoneSealed: string; phoneMasked: string }) =>
+    opts.reveal
+      ? { name: x.name, idNumber: await unseal(x.idNumberSealed), phone: await unseal(x.phoneSealed) }
+      : { name: x.name, idNumber: x.idNumberMasked, phone: x.phoneMasked };
+  return {
+    id: c.id,
+    itemCode: c.itemCode,
+    itemName: c.itemName,
+    catalogVersion: c.catalogVersion,
+    channel: c.channel,
+    applicant: await person(c.applicant),
+    ...(c.proxy ? { proxy: { ...(await person(c.proxy)), relation: c.proxy.relation } } : {}),
+    materialsNotified: c.materialsNotified,
+    materialsReceived: c.materialsReceived,
+    status: c.status,
+    pointId: c.pointId,
+    pointName: c.pointName,
+    regionCode: c.regionCode,
+    acceptorId: c.acceptorId,
+    acceptorName: c.acceptorName,
+    ...(c.terminalId ? { terminalId: c.terminalId } : {}),
+    acceptedAt: c.acceptedAt,
+    dueDate: c.dueDate,
+    timeLimitWorkingDays: c.item.timeLimitWorkingDays,
+    pausedWorkingDays: c.pausedWorkingDays,
+    paused,
+    warning,
+    overdue,
+    calendarProvisional: c.calendarProvisional,
+    violations: c.violations,
+    ...(c.decision ? { decision: { decision: c.decision.decision, ...(c.decision.reason ? { reason: c.decision.reason } : {}), at: c.decision.at, byName: c.decision.byName, ...(c.decision.missingMaterials ? { missingMaterials: c.decision.missingMaterials } : {}) } } : {}),
+    ...(c.result ? { result: c.result } : {}),
+    ...(c.rating ? { rating: c.rating } : {}),
+    ...(c.onTime !== undefined ? { onTime: c.onTime } : {}),
+    version: c.version,
+    ...(opts.steps
+      ? {
+          steps: opts.steps.map((s) => ({
+            id: s.id,
+            action: s.action,
+            at: s.at,
+            actorId: s.actorId,
+            ...(s.actorName ? { actorName: s.actorName } : {}),
+            role: s.role,
+            ...(s.pointId ? { pointId: s.pointId } : {}),
+            ...(s.terminalId ? { terminalId: s.terminalId } : {}),
+            ...(s.fromStatus ? { fromStatus: s.fromStatus } : {}),
+            toStatus: s.toStatus,
+            ...(s.note ? { note: s.note } : {}),
+            ...(s.details ? { details: s.details } : {}),
+          })),
+        }
+      : {}),
+  };
+}

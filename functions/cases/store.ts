@@ -1,0 +1,135 @@
+import { getItem, getItems, queryAll, queryPage, type Page, type PatternQuery } from '../../shared/db/store';
+import { Tx } from '../../shared/db/tx';
+import {
+  Case,
+  CaseCounter,
+  CatalogItem,
+  Device,
+  Point,
+  ProvisionalDue,
+  casePartition,
+  provisionalDuesOfYear,
+  type CaseAttrs,
+  type CaseStepAttrs,
+  type CatalogItemAttrs,
+  type DeviceAttrs,
+  type PointAttrs,
+  type ProvisionalDueAttrs,
+} from '../../shared/db/entities';
+import { BadRequest, Conflict } from '../../shared/http/errors';
+
+/** Point, catalogue item and kiosk for an acceptance: one BatchGet. */
+export async function readForAccept(pointId: string, catalogVersion: number, itemCode: string, terminalId?: string) {
+  const keys = [Point.key({ id: pointId }), CatalogItem.key({ version: catalogVersion, code: itemCode })];
+  if (terminalId) keys.push(Device.key({ id: terminalId }));
+  const [point, item, device] = await getItems<Record<string, unknown>>(keys);
+  return {
+    point: point as PointAttrs | undefined,
+    item: item as CatalogItemAttrs | undefined,
+    device: device as DeviceAttrs | undefined,
+  };
+}
+
+export async function getPoint(id: string): Promise<PointAttrs | undefined> {
+  return getItem<PointAttrs>(Point.key({ id }));
+}
+
+export async function getCase(id: string, consistent = true): Promise<CaseAttrs | undefined> {
+  return getItem<CaseAttrs>(Case.key({ id }), consistent);
+}
+
+/** The case and its whole trace: one Query on the case's partition (sk CASE, then STEP#…). */
+export async function caseWithSteps(id: string): Promise<{ found?: CaseAttrs; steps: CaseStepAttrs[] }> {
+  const items = await queryAll<Record<string, unknown>>(casePartition(id));
+  const found = items.find((i) => i.entity === 'Case') as CaseAttrs | undefined;
+  const steps = items.filter((i) => i.entity === 'CaseStep') as unknown as CaseStepAttrs[];
+  return { found, steps };
+}
+
+export async function provisionalMarkers(year: number): Promise<ProvisionalDueAttrs[]> {
+  return queryAll<ProvisionalDueAttrs>(provisionalDuesOfYear(year));
+}
+
+/**
+ * Adds to the point's counters for a month, in the case change's transaction. One item per
+ * point per month keeps each item's write rate at one point's pace (well under DynamoDB's
+ * 1,000 writes/s per partition), while a county's month is one Query over gsi1.
+ */
+export function bumpCounters(
+  tx: Tx,
+  where: Pick<CaseAttrs, 'pointId' | 'regionPath' | 'scopeBucket'>,
+  month: string,
+  increments: Record<string, number>,
+): void {
+  const attrs = { pointId: where.pointId, month, regionPath: where.regionPath, scopeBucket: where.scopeBucket };
+  const fixed: Record<string, unknown> = { entity: CaseCounter.type, ...attrs, ...CaseCounter.indexes!(attrs) };
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  const adds: string[] = [];
+  Object.entries(fixed).forEach(([k, v], i) => {
+    names[`#s${i}`] = k;
+    values[`:s${i}`] = v;
+    sets.push(`#s${i} = :s${i}`);
+  });
+  Object.entries(increments).forEach(([k, v], i) => {
+    names[`#a${i}`] = k;
+    values[`:a${i}`] = v;
+    adds.push(`#a${i} :a${i}`);
+  });
+  tx.update(CaseCounter.key({ pointId: where.pointId, month }), `SET ${sets.join(', ')} ADD ${adds.join(', ')}`, { names, values });
+}
+
+/** Keeps the provisional-due markers in step with the case's provisional years. */
+export function syncProvisionalMarkers(tx: Tx, caseId: string, before: number[], after: number[], dueDate: string): void {
+  for (const year of before) if (!after.includes(year)) tx.delete(ProvisionalDue.key({ year, caseId }));
+  for (const year of after) tx.put(ProvisionalDue.item({ year, caseId, dueDate }), { overwrite: true });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Commit, retrying a transaction that lost a race on a shared item (TransactionConflict: two
+ * cases of one point touching the month's counter at once). Nothing was written by the failed
+ * attempt, so the same items go again; a failed condition is a real 409 and is not retried.
+ */
+export async function commit(tx: Tx): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await tx.commit();
+      return;
+    } catch (err) {
+      if (err instanceof Conflict && err.code === 'TRANSACTION_CONFLICT' && attempt < 4) {
+        await sleep(15 * 2 ** attempt + Math.random() * 20);
+        continue;
+      }
+      throw err;
+    }
+  }
+}
+
+/**
+ * One page over several key/index queries in order (e.g. a county's cases over its status
+ * partitions). The cursor names the query and the position inside it.
+ */
+export async function fanOutPage<T>(queries: PatternQuery[], limit: number, cursor?: string): Promise<Page<T>> {
+  let state: { i: number; c?: string } = { i: 0 };
+  if (cursor) {
+    try {
+      const s = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { i: unknown; c?: unknown };
+      if (!Number.isInteger(s.i) || (s.i as number) < 0 || (s.i as number) >= queries.length) throw new Error('bad index');
+      if (s.c !== undefined && typeof s.c !== 'string') throw new Error('bad inner cursor');
+      state = { i: s.i as number, c: s.c as string | undefined };
+    } catch {
+      throw new BadRequest('cursor: 无效的分页游标', [{ field: 'cursor', message: '无效的分页游标' }]);
+    }
+  }
+  const items: T[] = [];
+  while (state.i < queries.length && items.length < limit) {
+    const page = await queryPage<T>(queries[state.i]!, limit - items.length, state.c);
+    items.push(...page.items);
+    state = page.nextCursor ? { i: state.i, c: page.nextCursor } : { i: state.i + 1 };
+  }
+  const nextCursor = state.i < queries.length ? Buffer.from(JSON.stringify(state), 'utf8').toString('base64url') : null;
+  return { items, nextCursor };
+}

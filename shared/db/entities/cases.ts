@@ -1,0 +1,195 @@
+import { defineEntity } from './define';
+import type { Channel } from './catalog';
+
+/**
+ * Cases 办件 (C1–C6). A case and its steps share a partition (`CASE#<id>`), so the case with its
+ * whole trace is one Query. Cases and steps are never deleted.
+ */
+export const CASE_STATUSES = ['accepted', 'submitted', 'returned', 'approved', 'rejected', 'completed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+/** Statuses in which the clock runs toward the due date (returned = paused; the rest are closed). */
+export const RUNNING_STATUSES: readonly CaseStatus[] = ['accepted', 'submitted', 'approved'];
+export const CLOSED_STATUSES: readonly CaseStatus[] = ['rejected', 'completed'];
+export const RESULT_DELIVERIES = ['on_the_spot', 'phone', 'post'] as const;
+export type ResultDelivery = (typeof RESULT_DELIVERIES)[number];
+
+/** A person on a case: name in clear, ID number and phone sealed and masked (S2). */
+export interface SealedPerson {
+  name: string;
+  idNumberSealed: string;
+  idNumberMasked: string;
+  phoneSealed: string;
+  phoneMasked: string;
+}
+export interface CaseProxy extends SealedPerson {
+  relation: string;
+}
+export interface CasePause {
+  returnedOn: string;
+  supplementedOn?: string;
+  /** Working days the pause took (set at the supplement). */
+  workingDays?: number;
+}
+export interface CaseViolation {
+  kind: 'material_not_notified';
+  at: string;
+  by: string;
+  materials: string[];
+}
+
+export interface CaseAttrs {
+  id: string;
+  itemCode: string;
+  itemName: string;
+  /** The catalogue version and the item as it stood when the case was accepted. */
+  catalogVersion: number;
+  item: { review: 'none' | 'county'; timeLimitWorkingDays: number; channels: Channel[]; materials: string[] };
+  channel: Channel;
+  applicant: SealedPerson;
+  /** Blind index of the applicant's ID number: GET /public/my-cases. */
+  applicantIndex: string;
+  proxy?: CaseProxy;
+  materialsNotified: string[];
+  materialsReceived: string[];
+  status: CaseStatus;
+  pointId: string;
+  pointName: string;
+  regionCode: string;
+  regionPath: string;
+  /** The county: review queue and region-scoped lists partition by it. */
+  scopeBucket: string;
+  /** 首问负责制: the acceptor owns the case to its end. */
+  acceptorId: string;
+  acceptorName: string;
+  terminalId?: string;
+  acceptedAt: string;
+  acceptDate: string;
+  dueDate: string;
+  calendarProvisional: boolean;
+  provisionalYears: number[];
+  pauses: CasePause[];
+  pausedWorkingDays: number;
+  violations: CaseViolation[];
+  submittedAt?: string;
+  decision?: { decision: 'approve' | 'reject' | 'return'; reason?: string; by: string; byName: string; at: string; missingMaterials?: string[] };
+  closedAt?: string;
+  closedDate?: string;
+  /** Set when the case closes: closed on or before the due date. */
+  onTime?: boolean;
+  result?: { text: string; delivery: ResultDelivery; at: string };
+  rating?: { score: number; comment?: string; at: string };
+  version: number;
+}
+
+export const Case = defineEntity<CaseAttrs, { id: string }>({
+  type: 'Case',
+  key: ({ id }) => ({ pk: `CASE#${id}`, sk: 'CASE' }),
+  // AP: the applicant's own cases → gsi1 (blind index, acceptedAt#id)
+  // AP: a county's cases by status, ordered by due date (review queue, overdue) → gsi2
+  // AP: a point's cases by status and due date (its list, its overdue) → gsi3
+  indexes: (c) => ({
+    gsi1pk: `CASES_OF#${c.applicantIndex}`,
+    gsi1sk: `${c.acceptedAt}#${c.id}`,
+    gsi2pk: `CASES_COUNTY#${c.scopeBucket}#${c.status}`,
+    gsi2sk: `${c.dueDate}#${c.id}`,
+    gsi3pk: `CASES_POINT#${c.pointId}`,
+    gsi3sk: `${c.status}#${c.dueDate}#${c.id}`,
+  }),
+});
+export const casePartition = (id: string) => ({ pk: `CASE#${id}` });
+export const casesOfApplicant = (applicantIndex: string) => ({ index: 'gsi1' as const, pk: `CASES_OF#${applicantIndex}` });
+export const casesOfCounty = (county: string, status: CaseStatus) => ({ index: 'gsi2' as const, pk: `CASES_COUNTY#${county}#${status}` });
+export const casesOfPoint = (pointId: string) => ({ index: 'gsi3' as const, pk: `CASES_POINT#${pointId}` });
+/** Sort-key bounds inside casesOfPoint for one status (and due dates before `before`). */
+export const pointStatusPrefix = (status: CaseStatus) => `${status}#`;
+export const pointStatusDueBefore = (status: CaseStatus, before: string): [string, string] => [`${status}#`, `${status}#${before}`];
+export const pointStatusDueFrom = (status: CaseStatus, from: string): [string, string] => [`${status}#${from}`, `${status}#\uffff`];
+
+/** One step of a case (C6): who, role, where (point, terminal), when, what. Never deleted. */
+export interface CaseStepAttrs {
+  caseId: string;
+  id: string;
+  action: string;
+  at: string;
+  actorId: string;
+  actorName?: string;
+  role: string;
+  pointId?: string;
+  terminalId?: string;
+  /** The applicant the step concerns: blind index and masked ID only. */
+  applicantIndex: string;
+  applicantMasked: string;
+  fromStatus?: CaseStatus;
+  toStatus: CaseStatus;
+  note?: string;
+  details?: Record<string, unknown>;
+}
+export const CaseStep = defineEntity<CaseStepAttrs, { caseId: string; id: string }>({
+  type: 'CaseStep',
+  key: ({ caseId, id }) => ({ pk: `CASE#${caseId}`, sk: `STEP#${id}` }),
+});
+
+/**
+ * A provisional due date's marker: cases whose due date was computed on plain weekdays in a
+ * year not loaded yet. Loading the year Queries this partition (never a Scan).
+ */
+export interface ProvisionalDueAttrs {
+  year: number;
+  caseId: string;
+  dueDate: string;
+}
+export const ProvisionalDue = defineEntity<ProvisionalDueAttrs, { year: number; caseId: string }>({
+  type: 'ProvisionalDue',
+  key: ({ year, caseId }) => ({ pk: `CAL_PROVISIONAL#${year}`, sk: `CASE#${caseId}` }),
+});
+export const provisionalDuesOfYear = (year: number) => ({ pk: `CAL_PROVISIONAL#${year}`, skPrefix: 'CASE#' });
+
+/**
+ * Per point, per month supervision counters, kept in each case change's transaction so that
+ * reports never read cases one by one. Attribute names: accepted, submitted, returned,
+ * approved, rejected, completed, onTime, overdue, violations, ratingSum, ratingCount,
+ * badRatings, `ch_<channel>` (accepted by channel), `item_<code>` (accepted by item),
+ * `done_<code>` (closed by item), `late_<code>` (closed late by item).
+ */
+export interface CaseCounterAttrs {
+  pointId: string;
+  month: string;
+  regionPath: string;
+  scopeBucket: string;
+  [counter: string]: unknown;
+}
+export const CaseCounter = defineEntity<CaseCounterAttrs, { pointId: string; month: string }>({
+  type: 'CaseCounter',
+  key: ({ pointId, month }) => ({ pk: `CASESTAT#${pointId}`, sk: `MONTH#${month}` }),
+  // AP: a county's (or township's, by begins_with path) point counters for a month → gsi1
+  indexes: (c) => ({ gsi1pk: `CASESTAT_IN#${c.scopeBucket}#${c.month}`, gsi1sk: `${c.regionPath}#${c.pointId}` }),
+});
+export const caseCountersOfPoint = (pointId: string) => ({ pk: `CASESTAT#${pointId}`, skPrefix: 'MONTH#' });
+export const caseCountersOfCounty = (county: string, month: string) => ({ index: 'gsi1' as const, pk: `CASESTAT_IN#${county}#${month}` });
+
+/** A bad rating (1–2) opens a follow-up on the point (好差评 整改回访). */
+export interface RatingFollowUpAttrs {
+  id: string;
+  caseId: string;
+  pointId: string;
+  regionPath: string;
+  scopeBucket: string;
+  score: number;
+  comment?: string;
+  status: 'open' | 'closed';
+  openedAt: string;
+  version: number;
+}
+export const RatingFollowUp = defineEntity<RatingFollowUpAttrs, { id: string }>({
+  type: 'RatingFollowUp',
+  key: ({ id }) => ({ pk: `FOLLOWUP#${id}`, sk: 'FOLLOWUP' }),
+  // AP: a point's follow-ups → gsi1; a county's follow-ups by status → gsi2
+  indexes: (f) => ({
+    gsi1pk: `FOLLOWUPS_OF#${f.pointId}`,
+    gsi1sk: f.id,
+    gsi2pk: `FOLLOWUPS_IN#${f.scopeBucket}#${f.status}`,
+    gsi2sk: `${f.regionPath}#${f.id}`,
+  }),
+});
+export const followUpsOfPoint = (pointId: string) => ({ index: 'gsi1' as const, pk: `FOLLOWUPS_OF#${pointId}` });
+export const followUpsOfCounty = (county: string, status: 'open' | 'closed') => ({ index: 'gsi2' as const, pk: `FOLLOWUPS_IN#${county}#${status}` });
