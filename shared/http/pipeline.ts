@@ -15,7 +15,8 @@ import type { Principal, RequestCtx } from './context';
 import { routeKey, type DomainApi, type RouteSpec } from './route';
 import { principalFromAuthorizer } from '../security/authorizer-context';
 
-type Out<T> = T extends z.ZodType ? z.output<T> : Record<string, never>;
+// Non-distributive: an optional spec field (body?: B) must not add `| Record<string, never>` to the input type.
+type Out<T> = [Exclude<T, undefined>] extends [z.ZodType] ? z.output<Exclude<T, undefined>> : Record<string, never>;
 
 export interface HandlerInput<S extends RouteSpec> {
   params: Out<S['params']>;
