@@ -15,10 +15,24 @@ export function lockDeadline(lastActivityIso: string): Date {
   return target;
 }
 
-export function lastActivity(a: Pick<AccountAttrs, 'lastLoginAt' | 'createdAt'>): string {
-  return a.lastLoginAt ?? a.createdAt;
+type ActivityFields = Pick<AccountAttrs, 'lastLoginAt' | 'createdAt'> & Partial<Pick<AccountAttrs, 'unlockedAt'>>;
+
+/**
+ * The last sign of life: the last login, else creation; an admin's unlock also counts, or an
+ * account unlocked after a long absence would be locked again at its very next login.
+ */
+export function lastActivity(a: ActivityFields): string {
+  let last = a.lastLoginAt ?? a.createdAt;
+  if (a.unlockedAt && Date.parse(a.unlockedAt) > Date.parse(last)) last = a.unlockedAt;
+  return last;
 }
 
-export function inactiveTooLong(a: Pick<AccountAttrs, 'lastLoginAt' | 'createdAt'>, now: Date): boolean {
+/**
+ * Shortest span "3 calendar months" can be (e.g. Feb 28 → May 28 is 89 days): anything active
+ * more recently than this margin cannot be due, so the daily job pre-filters with it.
+ */
+export const MIN_LOCK_SPAN_DAYS = 88;
+
+export function inactiveTooLong(a: ActivityFields, now: Date): boolean {
   return now.getTime() > lockDeadline(lastActivity(a)).getTime();
 }

@@ -109,9 +109,15 @@ export class Tx {
     return this;
   }
 
-  delete(key: Key, condition?: string, conflict?: ConflictInfo): this {
+  delete(key: Key, condition?: string, conflict?: ConflictInfo, names?: Record<string, string>, values?: Record<string, unknown>): this {
     this.items.push({
-      Delete: { TableName: tableName(), Key: key, ...(condition ? { ConditionExpression: condition } : {}) },
+      Delete: {
+        TableName: tableName(),
+        Key: key,
+        ...(condition ? { ConditionExpression: condition } : {}),
+        ...(names ? { ExpressionAttributeNames: names } : {}),
+        ...(values ? { ExpressionAttributeValues: values } : {}),
+      },
     });
     this.conflicts.push(conflict);
     return this;

@@ -35,7 +35,7 @@ export function requireRole(p: StaffPrincipal, ...roles: Role[]): void {
  * case action as well as when roles are written.
  */
 export function requireCaseRights(p: StaffPrincipal, role: 'operator' | 'reviewer'): void {
-  if (isAdmin(p)) throw new Forbidden('管理员账号不得办理或审核业务', 'SEPARATION_OF_DUTIES');
+  if (isAdmin(p) || separationProblem(p.roles)) throw new Forbidden('管理员账号不得办理或审核业务', 'SEPARATION_OF_DUTIES');
   requireRole(p, role);
 }
 
@@ -72,4 +72,42 @@ export function requirePointScope(p: StaffPrincipal, recordPath: string, recordP
 /** Supervisors read; they never change data. */
 export function requireWriter(p: StaffPrincipal): void {
   if (p.roles.every((r) => r === 'supervisor')) throw new Forbidden('督导账号只读', 'READ_ONLY');
+}
+
+/**
+ * A2/A3 on a role set: why it breaks separation of duties, or undefined when it does not. An
+ * admin post stands alone: never both admin roles, never an admin with case rights (operator,
+ * reviewer), and — the post table says "hold another role" — with nothing else either.
+ */
+export function separationProblem(roles: readonly Role[]): string | undefined {
+  const admins = roles.filter((r) => ADMIN_ROLES.includes(r));
+  if (admins.length > 1) return '同一人不得兼任系统管理员和业务管理员';
+  if (admins.length === 1 && roles.some((r) => CASE_ROLES.includes(r))) return '管理员账号不得拥有办理或审核业务的角色';
+  if (admins.length === 1 && roles.length > 1) return '管理员账号不得兼任其他角色';
+  return undefined;
+}
+
+/** Refuses a role set that breaks A2/A3 with 403 SEPARATION_OF_DUTIES. */
+export function requireSeparatedRoles(roles: readonly Role[]): void {
+  const problem = separationProblem(roles);
+  if (problem) throw new Forbidden(problem, 'SEPARATION_OF_DUTIES', { roles });
+}
+
+/**
+ * An admin action (account or role management): the caller holds `role` and their own role set
+ * is itself separated — an account that somehow holds both admin roles acts as neither.
+ */
+export function requireAdminRole(p: StaffPrincipal, role: 'sys_admin' | 'biz_admin'): void {
+  requireRole(p, role);
+  requireSeparatedRoles(p.roles);
+}
+
+/** Admins never act on their own account (A2): a second person always does. */
+export function requireNotSelf(p: StaffPrincipal, accountId: string | undefined, personIndex?: string, callerPersonIndex?: string): void {
+  if (accountId !== undefined && p.accountId === accountId) {
+    throw new Forbidden('管理员不得操作本人账号', 'SEPARATION_OF_DUTIES');
+  }
+  if (personIndex !== undefined && callerPersonIndex !== undefined && personIndex === callerPersonIndex) {
+    throw new Forbidden('管理员不得处理本人的账号申请', 'SEPARATION_OF_DUTIES');
+  }
 }

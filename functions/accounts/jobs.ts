@@ -1,0 +1,85 @@
+import { clock, isoShanghai, monthShanghai } from '../../shared/clock';
+import { Tx } from '../../shared/db/tx';
+import { systemCtx } from '../../shared/http/context';
+import { Conflict } from '../../shared/http/errors';
+import { logger } from '../../shared/log';
+import { requireRegion } from '../../shared/regions';
+import { countyOf, depthOf } from '../../shared/security/scope';
+import type { AccountAttrs } from '../../shared/db/entities';
+import { inactiveTooLong, lastActivity, MIN_LOCK_SPAN_DAYS } from './rules';
+import { activeAccountsIdleSince, bucketsUnder, PROVINCE_CODE, replaceAccount } from './store';
+import { storedAudit } from './service';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Daily 01:00 (Asia/Shanghai): lock every active account with no login for more than 3
+ * calendar months (A8). Candidates come from the status index per partition (active accounts
+ * of a county, a city, the province) with a coarse time filter — no Scan; the exact calendar
+ * rule (rules.ts, the same one the login path applies) decides. Each lock is one Tx with its
+ * log entry and bumps sessionEpoch, so a live session dies too. Logging in does not unlock.
+ */
+export async function lockInactiveAccounts(event: { requestId?: string } = {}): Promise<{ checked: number; locked: number; skipped: number }> {
+  const now = clock.now();
+  const ctx = systemCtx(event.requestId ?? `schedule:lock-inactive:${isoShanghai(now)}`, now);
+  const before = isoShanghai(new Date(now.getTime() - MIN_LOCK_SPAN_DAYS * DAY_MS));
+  const province = await requireRegion(PROVINCE_CODE);
+  let checked = 0;
+  let locked = 0;
+  let skipped = 0;
+  for (const bucket of await bucketsUnder(province)) {
+    for (const a of await activeAccountsIdleSince(bucket, before)) {
+      checked += 1;
+      if (!inactiveTooLong(a, now)) continue;
+      try {
+        await lockAccount(ctx, a);
+        locked += 1;
+      } catch (e) {
+        // A login or an admin got there first: tomorrow's run looks again.
+        if (!(e instanceof Conflict)) throw e;
+        skipped += 1;
+      }
+    }
+  }
+  logger.info('inactive accounts locked', { checked, locked, skipped });
+  return { checked, locked, skipped };
+}
+
+async function lockAccount(ctx: ReturnType<typeof systemCtx>, a: AccountAttrs): Promise<void> {
+  const at = isoShanghai(ctx.now);
+  const tx = new Tx(ctx);
+  replaceAccount(tx, a, { ...a, status: 'locked', lockedAt: at, sessionEpoch: a.sessionEpoch + 1 }, {
+    condition: '#s = :active',
+    names: { '#s': 'status' },
+    values: { ':active': 'active' },
+  });
+  await tx
+    .log({
+      action: 'account.locked_inactive',
+      targetType: 'Account',
+      targetId: a.id,
+      before: { status: a.status, lastActivity: lastActivity(a) },
+      after: { status: 'locked' },
+      countyCode: countyOf(a.regionPath) ?? 'province',
+      regionCode: a.regionCode,
+    })
+    .commit();
+}
+
+/**
+ * The 1st of each month at 07:30: keep last month's account audit for the province and every
+ * county (A7). A report already kept is left as it is.
+ */
+export async function buildMonthlyAccountAudits(event: { requestId?: string; month?: string } = {}): Promise<{ month: string; regions: number }> {
+  const now = clock.now();
+  const month = event.month ?? monthShanghai(new Date(Date.parse(`${monthShanghai(now)}-01T00:00:00+08:00`) - 1));
+  const ctx = systemCtx(event.requestId ?? `schedule:account-audit:${month}`, now);
+  const province = await requireRegion(PROVINCE_CODE);
+  const regions = [province];
+  for (const bucket of await bucketsUnder(province)) {
+    const r = await requireRegion(bucket);
+    if (depthOf(r.path) === 2) regions.push(r);
+  }
+  for (const r of regions) await storedAudit(ctx, r, month);
+  return { month, regions: regions.length };
+}

@@ -1,0 +1,159 @@
+import { getItem, getItems, queryAll, queryPage, type Page, type PatternQuery } from '../../shared/db/store';
+import type { Tx } from '../../shared/db/tx';
+import {
+  Account,
+  AccountAudit,
+  AccountRequest,
+  PersonAccount,
+  Point,
+  accountRequestsByStatus,
+  accountRequestsClosedIn,
+  accountRequestsInBucket,
+  accountsByStatus,
+  accountsInBucket,
+  type AccountAttrs,
+  type AccountAuditAttrs,
+  type AccountRequestAttrs,
+  type AccountRequestStatus,
+  type AccountStatus,
+  type PointAttrs,
+  type RegionAttrs,
+} from '../../shared/db/entities';
+import { BadRequest } from '../../shared/http/errors';
+import { regionChildren } from '../../shared/regions';
+import { depthOf, scopeBucketOf } from '../../shared/security/scope';
+
+/** Shanxi: the root of the region tree, where the daily and monthly jobs start. */
+export const PROVINCE_CODE = '140000000000';
+
+export const getAccount = (id: string) => getItem<AccountAttrs>(Account.key({ id }), true);
+export const getRequest = (id: string) => getItem<AccountRequestAttrs>(AccountRequest.key({ id }), true);
+export const getPoint = (id: string) => getItem<PointAttrs>(Point.key({ id }), true);
+export const getStoredAudit = (regionCode: string, month: string) =>
+  getItem<AccountAuditAttrs>(AccountAudit.key({ regionCode, month }), true);
+
+/** The person's live account (deregistering frees the PersonAccount item). */
+export async function liveAccountOfPerson(personIndex: string): Promise<AccountAttrs | undefined> {
+  const link = await getItem<{ accountId: string }>(PersonAccount.key({ personIndex }), true);
+  if (!link) return undefined;
+  const a = await getAccount(link.accountId);
+  return a && a.status !== 'deregistered' ? a : undefined;
+}
+
+export async function getPoints(ids: string[]): Promise<Map<string, PointAttrs>> {
+  const out = new Map<string, PointAttrs>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += 100) {
+    const found = await getItems<PointAttrs>(unique.slice(i, i + 100).map((id) => Point.key({ id })));
+    for (const p of found) if (p) out.set(p.id, p);
+  }
+  return out;
+}
+
+/**
+ * Partitions holding a region's records: its county, or — above a county — the region itself
+ * and every county below it (region-scoped lists are bucketed per county).
+ */
+export async function bucketsUnder(region: Pick<RegionAttrs, 'code' | 'path'>): Promise<string[]> {
+  if (depthOf(region.path) >= 2) return [scopeBucketOf(region.path)];
+  const out = [region.code];
+  for (const child of await regionChildren(region.code)) out.push(...(await bucketsUnder(child)));
+  return out;
+}
+
+interface FanCursor {
+  b: number;
+  c?: string;
+}
+
+/** One page over several partitions read in order; the cursor names the partition and its own cursor. */
+export async function fanOutPage<T>(queries: PatternQuery[], limit: number, cursor?: string): Promise<Page<T>> {
+  let at: FanCursor = { b: 0 };
+  if (cursor) {
+    try {
+      at = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as FanCursor;
+      if (!Number.isInteger(at.b) || at.b < 0 || at.b >= queries.length || (at.c !== undefined && typeof at.c !== 'string')) throw new Error();
+    } catch {
+      throw new BadRequest('cursor: 无效的分页游标', [{ field: 'cursor', message: '无效的分页游标' }]);
+    }
+  }
+  const enc = (c: FanCursor) => Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
+  const items: T[] = [];
+  for (let b = at.b; b < queries.length; b++) {
+    const page = await queryPage<T>(queries[b]!, limit - items.length, b === at.b ? at.c : undefined);
+    items.push(...page.items);
+    if (items.length >= limit) {
+      if (page.nextCursor) return { items, nextCursor: enc({ b, c: page.nextCursor }) };
+      return { items, nextCursor: b + 1 < queries.length ? enc({ b: b + 1 }) : null };
+    }
+  }
+  return { items, nextCursor: null };
+}
+
+export function accountQueries(buckets: string[], regionPath: string, status?: AccountStatus): PatternQuery[] {
+  return buckets.map((b) => ({ ...(status ? accountsByStatus(b, status) : accountsInBucket(b)), skPrefix: regionPath }));
+}
+
+export function requestQueries(buckets: string[], regionPath: string, status?: AccountRequestStatus): PatternQuery[] {
+  return buckets.map((b) => ({ ...(status ? accountRequestsByStatus(b, status) : accountRequestsInBucket(b)), skPrefix: regionPath }));
+}
+
+/** The archive of a month: one partition for the whole province, a region subtree by prefix. */
+export function closedRequestsQuery(month: string, regionPath: string, status?: AccountRequestStatus): PatternQuery {
+  return {
+    ...accountRequestsClosedIn(month),
+    skPrefix: regionPath,
+    ...(status ? { filter: { expression: '#st = :st', names: { '#st': 'status' }, values: { ':st': status } } } : {}),
+  };
+}
+
+export async function allAccountsUnder(region: Pick<RegionAttrs, 'code' | 'path'>): Promise<AccountAttrs[]> {
+  const out: AccountAttrs[] = [];
+  for (const q of accountQueries(await bucketsUnder(region), region.path)) out.push(...(await queryAll<AccountAttrs>(q)));
+  return out;
+}
+
+export async function openRequestsUnder(region: Pick<RegionAttrs, 'code' | 'path'>): Promise<AccountRequestAttrs[]> {
+  const buckets = await bucketsUnder(region);
+  const out: AccountRequestAttrs[] = [];
+  for (const status of ['filed', 'approved'] as const) {
+    for (const q of requestQueries(buckets, region.path, status)) out.push(...(await queryAll<AccountRequestAttrs>(q)));
+  }
+  return out;
+}
+
+/**
+ * Active accounts of one partition whose last sign of life is older than `before` (ISO,
+ * Asia/Shanghai offset like every stored time): the daily lock's candidates, from the status
+ * index — never a Scan. The exact calendar rule is applied by the caller.
+ */
+export async function activeAccountsIdleSince(bucket: string, before: string): Promise<AccountAttrs[]> {
+  return queryAll<AccountAttrs>({
+    ...accountsByStatus(bucket, 'active'),
+    filter: {
+      expression:
+        '(attribute_not_exists(lastLoginAt) OR lastLoginAt < :before) AND createdAt < :before AND (attribute_not_exists(unlockedAt) OR unlockedAt < :before)',
+      values: { ':before': before },
+    },
+  });
+}
+
+/**
+ * Replace an account from the copy just read. Besides the version, the write insists that no
+ * login slipped in since (the login path stamps lastLoginAt without bumping the version), so a
+ * status change never erases a fresher login time.
+ */
+export function replaceAccount(
+  tx: Tx,
+  before: AccountAttrs,
+  after: AccountAttrs,
+  extra: { condition?: string; names?: Record<string, string>; values?: Record<string, unknown>; conflict?: { code: string; message: string } } = {},
+): Tx {
+  const loginGuard = before.lastLoginAt === undefined ? 'attribute_not_exists(lastLoginAt)' : 'lastLoginAt = :seenLogin';
+  return tx.replace(Account.item({ ...after, version: before.version }), before.version, {
+    condition: [loginGuard, extra.condition].filter(Boolean).join(' AND '),
+    names: extra.names,
+    values: { ...(before.lastLoginAt === undefined ? {} : { ':seenLogin': before.lastLoginAt }), ...(extra.values ?? {}) },
+    conflict: extra.conflict,
+  });
+}
