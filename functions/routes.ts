@@ -2,11 +2,15 @@ import type { DomainApi } from '../shared/http/route';
 import { platformApi } from './platform/api';
 import { authApi } from './auth/api';
 import { catalogApi } from './catalog/api';
+import { pointsApi } from './points/api';
+import { accountsApi } from './accounts/api';
+import { problemsApi } from './problems/api';
 import { casesApi } from './cases/api';
 import { calendarApi } from './calendar/api';
+import { reportsApi } from './reports/api';
 
 /**
  * Every domain API, in one list: read by the OpenAPI document, the CDK stack (one Lambda per
  * domain, a route per spec) and the local server. Domain code is not imported here, only specs.
  */
-export const DOMAIN_APIS: DomainApi[] = [platformApi, authApi, catalogApi, casesApi, calendarApi];
+export const DOMAIN_APIS: DomainApi[] = [platformApi, authApi, catalogApi, problemsApi, casesApi, calendarApi, accountsApi, pointsApi, reportsApi];

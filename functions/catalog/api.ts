@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineApi, route } from '../../shared/http/route';
-import { listOf, regionCode } from '../../shared/http/schemas';
-import { CatalogItemView, RegionView } from './schemas';
+import { listOf, pageQuery, regionCode } from '../../shared/http/schemas';
+import { CatalogItemView, CatalogVersionView, publishVersionBody, RegionView } from './schemas';
 
 export const catalogApi = defineApi('catalog', {
   getRegion: route({
@@ -29,5 +29,30 @@ export const catalogApi = defineApi('catalog', {
     summary: '单个服务事项：渠道、是否审核、办结时限、一次性告知材料',
     params: z.strictObject({ code: z.string().regex(/^[A-Z]\d{2,3}$/, { message: '事项代码如 S01' }) }),
     response: CatalogItemView,
+  }),
+  publishCatalogVersion: route({
+    method: 'POST',
+    path: '/catalog/versions',
+    auth: 'staff',
+    status: 201,
+    creates: true,
+    summary: '发布服务事项目录新版本（省级业务管理员）：新增、修改、停用事项；改变 40 项结构须说明理由',
+    body: publishVersionBody,
+    response: CatalogVersionView,
+  }),
+  listCatalogVersions: route({
+    method: 'GET',
+    path: '/catalog/versions',
+    auth: 'staff',
+    summary: '目录版本历史（新的在前）',
+    query: z.strictObject({ ...pageQuery }),
+    response: listOf(CatalogVersionView),
+  }),
+  getCatalogVersion: route({
+    method: 'GET',
+    path: '/catalog/versions/{version}',
+    auth: 'staff',
+    summary: '某一版本及其全部事项（办件按受理时的版本查看）',
+    params: z.strictObject({ version: z.coerce.number().int().min(1).max(999_999) }),
   }),
 });

@@ -4,6 +4,7 @@ import { getItem } from '../db/store';
 import { Tx } from '../db/tx';
 import {
   Account,
+  Point,
   CatalogCurrent,
   CatalogItem,
   CatalogVersion,
@@ -20,6 +21,7 @@ import { blindIndex, seal } from '../security/crypto';
 import { maskIdNumber, maskPhone } from '../security/pii';
 import { scopeBucketOf } from '../security/scope';
 import { loadCatalog, loadRegions } from './data';
+import { plannedPoints } from '../../functions/points/seed';
 
 /** Marks a seed step as done, so a second start keeps (and does not redo) the data. */
 const SeedMark = defineEntity<{ step: string; at: string }, { step: string }>({
@@ -98,6 +100,13 @@ export async function seedBaseline(opts: SeedOptions): Promise<string[]> {
     await batchPut(regions.map((r) => Region.item(r)));
     return { count: regions.length };
   })) done.push(`regions: ${regions.length}`);
+
+  // P1: every township, the community committee, each village and community gets its planned point.
+  if (await once('points-planned', ctx, async () => {
+    const points = plannedPoints(regions, opts.now);
+    await batchPut(points.map((p) => Point.item(p)));
+    return { count: points.length };
+  })) done.push('planned service points');
 
   const items = loadCatalog(1);
   if (await once('catalog-v1', ctx, async () => {

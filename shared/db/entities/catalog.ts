@@ -41,6 +41,17 @@ export const CatalogCurrent = defineEntity<CatalogCurrentAttrs, object>({
 /** Each published version's header (who, when, why, counts) — the version history. */
 export interface CatalogVersionAttrs extends CatalogCurrentAttrs {
   overrideReason?: string;
+  /**
+   * A version being published is first reserved ('writing': its items go in several Tx), then
+   * flipped to 'published' with CatalogCurrent. Seeded versions carry no status (= published).
+   */
+  status?: 'writing' | 'published';
+  reservedBy?: string;
+  reservedAt?: string;
+  basedOn?: number;
+  added?: string[];
+  changed?: string[];
+  retired?: string[];
 }
 export const CatalogVersion = defineEntity<CatalogVersionAttrs, { version: number }>({
   type: 'CatalogVersion',

@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import { DEVICE_STAGES, EXPENDITURE_CATEGORIES, INSPECTION_ITEMS, POINT_KINDS, POINT_STAGES } from '../../shared/db/entities';
+import { isoDate, longText, monthKey, pageQuery, regionCode, shortText, ulidId, version } from '../../shared/http/schemas';
+
+export const location = z.strictObject({
+  lat: z.number().min(-90, { message: '纬度应在 -90 到 90 之间' }).max(90, { message: '纬度应在 -90 到 90 之间' }),
+  lng: z.number().min(-180, { message: '经度应在 -180 到 180 之间' }).max(180, { message: '经度应在 -180 到 180 之间' }),
+});
+
+export const pointIdParam = z.strictObject({ id: ulidId });
+/** Kiosk ids are terminal ids: ULIDs we assign, or the vendor's terminal id given at delivery. */
+export const terminalId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{3,63}$/, { message: '终端号为 4–64 位字母、数字或 -' });
+export const deviceIdParam = z.strictObject({ id: terminalId });
+
+export const hours = shortText(200).meta({ example: '周一至周五 8:30-12:00, 14:30-17:30' });
+
+export const createPointBody = z.strictObject({
+  regionCode,
+  kind: z.enum(POINT_KINDS),
+  name: shortText(100),
+  address: shortText(200),
+  location: location.optional(),
+  hours: hours.optional(),
+});
+
+export const updatePointBody = z.strictObject({
+  name: shortText(100).optional(),
+  address: shortText(200).optional(),
+  location: location.optional(),
+  hours: hours.optional(),
+  version,
+});
+
+export const staffMember = z.strictObject({
+  name: shortText(50),
+  type: z.enum(['full_time', 'part_time']),
+});
+export const baseStandard = z.strictObject({
+  office: z.boolean(),
+  furniture: z.boolean(),
+  computer: z.boolean(),
+  internet: z.boolean(),
+  kiosk: z.boolean(),
+  publicBoard: z.boolean(),
+  staff: z.array(staffMember).max(50),
+});
+export const baseStandardBody = baseStandard.extend({ version });
+
+export const STAGE_TARGETS = POINT_STAGES.filter((s) => s !== 'planned') as Exclude<(typeof POINT_STAGES)[number], 'planned'>[];
+export const stageBody = z.strictObject({
+  to: z.enum(STAGE_TARGETS as [string, ...string[]]).transform((s) => s as (typeof STAGE_TARGETS)[number]),
+  date: isoDate,
+  note: z.string().trim().max(500, { message: '最长 500 字' }).optional(),
+  version,
+});
+
+export const pointsQuery = z.strictObject({
+  region: regionCode.optional(),
+  stage: z.enum(POINT_STAGES).optional(),
+  ...pageQuery,
+});
+export const pageOnly = z.strictObject({ ...pageQuery });
+
+export const agreementBody = z.strictObject({
+  countyParty: shortText(100),
+  localParty: shortText(100),
+  content: longText(4000),
+  rightsAndDuties: longText(4000),
+  responsibilities: longText(4000),
+  majorProblemHandling: longText(4000),
+  signedOn: isoDate,
+  termStart: isoDate,
+  termEnd: isoDate,
+  /** Required to change an existing agreement (optimistic lock); absent for the first one. */
+  version: version.optional(),
+});
+
+export const inspectionBody = z.strictObject({
+  date: isoDate,
+  inspector: shortText(50),
+  checklist: z.strictObject(Object.fromEntries(INSPECTION_ITEMS.map((k) => [k, z.boolean()])) as Record<(typeof INSPECTION_ITEMS)[number], z.ZodBoolean>),
+  baseStandard,
+  remarks: z.string().trim().max(2000, { message: '最长 2000 字' }).optional(),
+});
+
+export const createDeviceBody = z.strictObject({
+  serialNumber: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,63}$/, { message: '序列号为 3–64 位字母、数字或 -' }),
+  /** The kiosk's terminal id, if the vendor assigned one; otherwise the platform assigns it. */
+  terminalId: terminalId.optional(),
+  model: shortText(100).optional(),
+  deliveredOn: isoDate,
+});
+export const DEVICE_TARGETS = DEVICE_STAGES.filter((s) => s !== 'delivered');
+export const deviceStageBody = z.strictObject({
+  to: z.enum(DEVICE_TARGETS as [string, ...string[]]).transform((s) => s as (typeof DEVICE_STAGES)[number]),
+  date: isoDate,
+  assetNumber: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,63}$/, { message: '资产编号为 3–64 位字母、数字或 -' }).optional(),
+  note: z.string().trim().max(500, { message: '最长 500 字' }).optional(),
+  version,
+});
+export const progressQuery = z.strictObject({ region: regionCode.optional(), asOf: isoDate.optional() });
+
+export const allocationBody = z.strictObject({
+  regionCode,
+  year: z.number().int().min(2024, { message: '年度不早于 2024' }).max(2100),
+  receivedOn: isoDate,
+});
+export const expenditureBody = z.strictObject({
+  pointId: ulidId,
+  category: z.enum(EXPENDITURE_CATEGORIES),
+  amountFen: z.number().int({ message: '金额以分为单位的整数' }).min(1, { message: '金额应大于 0' }).max(100_000_000),
+  date: isoDate,
+  voucherNumber: z.string().trim().regex(/^[A-Za-z0-9\u4e00-\u9fa5][A-Za-z0-9\u4e00-\u9fa5_-]{0,63}$/, { message: '凭证号为 1–64 位字母、数字、汉字、_ 或 -' }),
+  note: z.string().trim().max(500).optional(),
+});
+export const summaryQuery = z.strictObject({ region: regionCode.optional(), month: monthKey });
+
+const NEAR_RE = /^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$/;
+export const publicPointsQuery = z.strictObject({
+  region: regionCode,
+  near: z
+    .string()
+    .regex(NEAR_RE, { message: '格式应为 纬度,经度，如 36.41,111.09' })
+    .transform((s) => {
+      const [, lat, lng] = NEAR_RE.exec(s)!;
+      return { lat: Number(lat), lng: Number(lng) };
+    })
+    .refine((p) => Math.abs(p.lat) <= 90 && Math.abs(p.lng) <= 180, { message: '经纬度超出范围' })
+    .optional(),
+  ...pageQuery,
+});
+
+// ── views (documentation of replies in /openapi.json)
+const stageEnum = z.enum(POINT_STAGES);
+export const PointView = z
+  .object({
+    id: z.string(),
+    regionCode: z.string(),
+    regionPath: z.string(),
+    kind: z.enum(POINT_KINDS),
+    name: z.string(),
+    address: z.string(),
+    location: z.object({ lat: z.number(), lng: z.number() }).optional(),
+    stage: stageEnum,
+    stageDate: z.string().optional(),
+    resumeStage: stageEnum.optional(),
+    baseStandard: baseStandard.optional(),
+    hours: z.string().optional(),
+    createdAt: z.string(),
+    version: z.number(),
+  })
+  .meta({ id: 'Point' });
+export const StageChangeView = z
+  .object({ id: z.string(), pointId: z.string(), from: stageEnum, to: stageEnum, date: z.string(), note: z.string().optional(), recordedBy: z.string(), recordedAt: z.string() })
+  .meta({ id: 'PointStageChange' });
+export const AgreementView = agreementBody.omit({ version: true }).extend({ pointId: z.string(), version: z.number(), recordedBy: z.string(), recordedAt: z.string() }).meta({ id: 'Agreement' });
+export const InspectionView = inspectionBody
+  .extend({ id: z.string(), pointId: z.string(), passed: z.boolean(), failedItems: z.array(z.string()), recordedBy: z.string(), recordedAt: z.string() })
+  .meta({ id: 'Inspection' });
+export const DeviceView = z
+  .object({
+    id: z.string(),
+    pointId: z.string(),
+    serialNumber: z.string(),
+    assetNumber: z.string().optional(),
+    model: z.string().optional(),
+    stage: z.enum(DEVICE_STAGES),
+    stageDates: z.record(z.string(), z.string()),
+    createdAt: z.string(),
+    version: z.number(),
+  })
+  .meta({ id: 'Device' });
+export const PublicPointView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(POINT_KINDS),
+    regionCode: z.string(),
+    address: z.string(),
+    location: z.object({ lat: z.number(), lng: z.number() }).optional(),
+    distanceMeters: z.number().int().optional(),
+    hours: z.string(),
+    hasKiosk: z.boolean(),
+    channels: z.array(z.string()),
+    itemCodes: z.array(z.string()),
+  })
+  .meta({ id: 'PublicPoint' });
