@@ -15,7 +15,26 @@ export interface ScheduleDef {
   input: Record<string, unknown>;
 }
 
-export const SCHEDULES: ScheduleDef[] = [];
+export const SCHEDULES: ScheduleDef[] = [
+  {
+    name: 'accounts-lock-inactive',
+    description: 'A8: lock accounts with no login for more than 3 calendar months',
+    cron: { minute: '0', hour: '1' },
+    timezone: 'Asia/Shanghai',
+    domain: 'accounts',
+    exportName: 'lockInactiveAccounts',
+    input: {},
+  },
+  {
+    name: 'accounts-monthly-audit',
+    description: "A7: keep last month's account audit for the province and every county",
+    cron: { minute: '30', hour: '7', day: '1' },
+    timezone: 'Asia/Shanghai',
+    domain: 'accounts',
+    exportName: 'buildMonthlyAccountAudits',
+    input: {},
+  },
+];
 
 /** cron(m h dom mon dow y) as EventBridge Scheduler writes it. */
 export function cronExpression(s: ScheduleDef): string {
