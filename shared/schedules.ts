@@ -34,6 +34,34 @@ export const SCHEDULES: ScheduleDef[] = [
     exportName: 'buildMonthlyAccountAudits',
     input: {},
   },
+  // R1 周小结 / 月盘点 / 季考评: the period before, for every county (functions/reports/jobs.ts)
+  {
+    name: 'reports-weekly',
+    description: 'R1 周小结: last ISO week, every county (township sections inside)',
+    cron: { minute: '0', hour: '8', weekDay: 'MON' },
+    timezone: 'Asia/Shanghai',
+    domain: 'reports',
+    exportName: 'scheduledReports',
+    input: { type: 'weekly', scheduledTime: '<aws.scheduler.scheduled-time>' },
+  },
+  {
+    name: 'reports-monthly',
+    description: 'R1 月盘点: last month, every county',
+    cron: { minute: '0', hour: '8', day: '1' },
+    timezone: 'Asia/Shanghai',
+    domain: 'reports',
+    exportName: 'scheduledReports',
+    input: { type: 'monthly', scheduledTime: '<aws.scheduler.scheduled-time>' },
+  },
+  {
+    name: 'reports-quarterly',
+    description: 'R1 季考评: last quarter, every county, with the assessment score per township',
+    cron: { minute: '0', hour: '8', day: '1', month: '1,4,7,10' },
+    timezone: 'Asia/Shanghai',
+    domain: 'reports',
+    exportName: 'scheduledReports',
+    input: { type: 'quarterly', scheduledTime: '<aws.scheduler.scheduled-time>' },
+  },
 ];
 
 /** cron(m h dom mon dow y) as EventBridge Scheduler writes it. */

@@ -1,0 +1,153 @@
+/**
+ * The report's readers: one small reader per domain, each a handful of key or index queries
+ * whose cost grows with the number of points in the region (never with cases or log entries).
+ * A reader whose domain keeps no data for a figure says so (`missing`) instead of inventing it.
+ */
+import { getItem, queryAll } from '../../shared/db/store';
+import {
+  ACCOUNT_STATUSES,
+  POINT_STAGES,
+  accountsByStatus,
+  devicesInBucket,
+  pointsByStage,
+  pointFundsInBucket,
+  expendituresInBucket,
+  problemsInBucket,
+  caseCountersOfCounty,
+  casesOfCounty,
+  catalogVersionItems,
+  CatalogCurrent,
+  RUNNING_STATUSES,
+  type CaseAttrs,
+  type CaseCounterAttrs,
+  type CatalogCurrentAttrs,
+  type CatalogItemAttrs,
+  type AccountAttrs,
+  type DeviceAttrs,
+  type ExpenditureAttrs,
+  type PointAttrs,
+  type PointFundAttrs,
+  type ProblemAttrs,
+  type RegionAttrs,
+} from '../../shared/db/entities';
+import { regionChildren } from '../../shared/regions';
+import { depthOf } from '../../shared/security/scope';
+import type { Period } from './period';
+
+/** A slice of the table that holds a region's records: a bucket and the path prefix inside it. */
+export interface Slice {
+  bucket: string;
+  pathPrefix: string;
+}
+
+/**
+ * The buckets of a region: its county for a county or anything below; for a city or the province
+ * every county below it, plus the region's own bucket (accounts of city/province staff).
+ */
+export async function slicesOf(region: RegionAttrs): Promise<Slice[]> {
+  const depth = depthOf(region.path);
+  if (depth >= 2) return [{ bucket: region.path.split('/')[2]!, pathPrefix: region.path }];
+  const out: Slice[] = [{ bucket: region.code, pathPrefix: region.path }];
+  let frontier = [region];
+  for (let d = depth; d < 2; d++) {
+    const next: RegionAttrs[] = [];
+    for (const r of frontier) next.push(...(await regionChildren(r.code)));
+    frontier = next;
+    if (d + 1 < 2) for (const r of frontier) out.push({ bucket: r.code, pathPrefix: r.path });
+  }
+  for (const county of frontier) out.push({ bucket: county.code, pathPrefix: county.path });
+  return out;
+}
+
+/** Points of the region, stage by stage (Point gsi2: POINTS_STAGE#bucket#stage, begins_with path). */
+export async function readPoints(slices: Slice[]): Promise<PointAttrs[]> {
+  const all = await Promise.all(
+    slices.flatMap((s) => POINT_STAGES.map((stage) => queryAll<PointAttrs>({ ...pointsByStage(s.bucket, stage), skPrefix: s.pathPrefix }))),
+  );
+  return all.flat();
+}
+
+/** Kiosks of the region (Device gsi2: DEVICES_IN#bucket, begins_with path). */
+export async function readDevices(slices: Slice[]): Promise<DeviceAttrs[]> {
+  const all = await Promise.all(slices.map((s) => queryAll<DeviceAttrs>({ ...devicesInBucket(s.bucket), skPrefix: s.pathPrefix })));
+  return all.flat();
+}
+
+/** Staff accounts of the region by status (Account gsi2: ACCOUNTS_STATUS#bucket#status, begins_with path). */
+export async function readAccounts(slices: Slice[]): Promise<AccountAttrs[]> {
+  const all = await Promise.all(
+    slices.flatMap((s) => ACCOUNT_STATUSES.map((st) => queryAll<AccountAttrs>({ ...accountsByStatus(s.bucket, st), skPrefix: s.pathPrefix }))),
+  );
+  return all.flat();
+}
+
+/** Subsidy accounts of the region's points for a year (PointFund gsi3: FUNDS_IN#bucket#year). */
+export async function readPointFunds(slices: Slice[], year: number): Promise<PointFundAttrs[]> {
+  const all = await Promise.all(slices.map((s) => queryAll<PointFundAttrs>({ ...pointFundsInBucket(s.bucket, year), skPrefix: s.pathPrefix })));
+  return all.flat();
+}
+
+/**
+ * Expenditures dated inside the period (Expenditure gsi1: SPENDING_IN#bucket#year, date range).
+ * A point records a few per year, so this grows with points, not with cases.
+ */
+export async function readExpenditures(slices: Slice[], period: Period): Promise<ExpenditureAttrs[]> {
+  const years = [...new Set([period.start.slice(0, 4), period.end.slice(0, 4)])].map(Number);
+  const all = await Promise.all(
+    slices.flatMap((s) =>
+      years.map((y) =>
+        queryAll<ExpenditureAttrs>({ ...expendituresInBucket(s.bucket, y), skBetween: [`${period.start}#`, `${period.end}#\uffff`] }),
+      ),
+    ),
+  );
+  return all.flat().filter((e) => e.regionPath.startsWith(withSep(slices, e.scopeBucket)));
+}
+
+function withSep(slices: Slice[], bucket: string): string {
+  return slices.find((s) => s.bucket === bucket)?.pathPrefix ?? '\u0000';
+}
+
+/**
+ * Problems of the region: the county ledger (Problem gsi1: PROBLEMS_IN#bucket, begins_with path).
+ * Problems are filed a few a month per county; there is no per-period problem counter yet, so the
+ * ledger is read and filed/escalated figures are counted from it (cost grows with problems filed,
+ * never with cases).
+ */
+export async function readProblems(slices: Slice[]): Promise<ProblemAttrs[]> {
+  const all = await Promise.all(slices.map((s) => queryAll<ProblemAttrs>({ ...problemsInBucket(s.bucket), skPrefix: s.pathPrefix })));
+  return all.flat();
+}
+
+/**
+ * The cases domain's per-point, per-month counters (CaseCounter gsi1: CASESTAT_IN#bucket#month,
+ * begins_with path): one item per point with activity in the month.
+ */
+export async function readCaseCounters(slices: Slice[], months: string[]): Promise<CaseCounterAttrs[]> {
+  const all = await Promise.all(
+    slices.flatMap((s) => months.map((m) => queryAll<CaseCounterAttrs>({ ...caseCountersOfCounty(s.bucket, m), skPrefix: s.pathPrefix }))),
+  );
+  return all.flat();
+}
+
+/**
+ * Cases still running whose due date is before `date` (Case gsi2: CASES_COUNTY#bucket#status,
+ * sort key dueDate#id ≤ date). Reads only the overdue ones, never the county's other cases.
+ */
+export async function readOverdueCases(slices: Slice[], date: string): Promise<CaseAttrs[]> {
+  const all = await Promise.all(
+    slices.flatMap((s) =>
+      RUNNING_STATUSES.map((st) =>
+        queryAll<CaseAttrs>({ ...casesOfCounty(s.bucket, st), skTo: date }).then((cs) => cs.filter((c) => c.regionPath.startsWith(s.pathPrefix))),
+      ),
+    ),
+  );
+  return all.flat();
+}
+
+/** Item names of the current catalogue (one GetItem and one Query). */
+export async function readItemNames(): Promise<Map<string, string>> {
+  const head = await getItem<CatalogCurrentAttrs>(CatalogCurrent.key({}));
+  if (!head) return new Map();
+  const items = await queryAll<CatalogItemAttrs>(catalogVersionItems(head.version));
+  return new Map(items.map((i) => [i.code, i.nameZh]));
+}
