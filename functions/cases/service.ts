@@ -137,9 +137,6 @@ export async function acceptCase(ctx: RequestCtx, body: AcceptInput) {
   const p = operatorAtPoint(ctx);
   const terminalId = ctx.terminalId;
   if (terminalId !== undefined && !TERMINAL_RE.test(terminalId)) throw badField('header.x-terminal-id', '无效的终端编号');
-  if (body.channel === 'self_service' && !terminalId) {
-    throw badField('header.x-terminal-id', '自助办理须在本服务点已登记的自助终端上进行 (X-Terminal-Id)', 'TERMINAL_REQUIRED');
-  }
   const nowMs = ctx.now.getTime();
   const version = await currentVersion(nowMs);
   const { point, item, device } = await readForAccept(p.pointId, version, body.itemCode, terminalId);
@@ -158,6 +155,9 @@ export async function acceptCase(ctx: RequestCtx, body: AcceptInput) {
   if (!item.channels.includes(body.channel)) {
     issues.push({ field: 'body.channel', message: `事项 ${item.code} 不提供渠道 ${body.channel}（可用: ${item.channels.join(', ')}）` });
     codes.push('CHANNEL_NOT_OFFERED');
+  } else if (body.channel === 'self_service' && !terminalId) {
+    issues.push({ field: 'header.x-terminal-id', message: '自助办理须在本服务点已登记的自助终端上进行 (X-Terminal-Id)' });
+    codes.push('TERMINAL_REQUIRED');
   }
   const notified = uniq(body.materialsNotified);
   const missing = item.materials.filter((m) => !notified.includes(m));
