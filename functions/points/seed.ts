@@ -1,5 +1,5 @@
 import { POINT_KINDS, type PointAttrs, type PointKind, type RegionAttrs } from '../../shared/db/entities';
-import { dateShanghai, isoShanghai } from '../../shared/clock';
+import { isoShanghai } from '../../shared/clock';
 import { newId } from '../../shared/ids';
 import { scopeBucketOf } from '../../shared/security/scope';
 
@@ -24,7 +24,6 @@ export function plannedPoints(regions: RegionAttrs[], now: Date): PointAttrs[] {
         name: `${r.name}就业社保服务点`,
         address: `${parent && parent.level === 'township' ? parent.name : ''}${r.name}${site}`,
         stage: 'planned' as const,
-        stageDate: dateShanghai(now),
         createdAt: isoShanghai(now),
         version: 1,
       };

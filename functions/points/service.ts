@@ -147,7 +147,6 @@ export async function createPoint(
     ...(body.location ? { location: body.location } : {}),
     ...(body.hours ? { hours: body.hours } : {}),
     stage: 'planned',
-    stageDate: dateShanghai(ctx.now),
     createdAt: isoShanghai(ctx.now),
     version: 1,
   };
