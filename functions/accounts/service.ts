@@ -53,6 +53,7 @@ import {
   getPoint,
   getRequest,
   getStoredAudit,
+  grantRoles,
   liveAccountOfPerson,
   replaceAccount,
   requestQueries,
@@ -432,16 +433,8 @@ export async function setAccountRoles(ctx: RequestCtx, id: string, input: { role
   const fulfils = pending && pending.status === 'approved' && pending.accountCreatedAt ? pending : undefined;
   const next: AccountAttrs = { ...a, roles, pendingRequestId: fulfils ? undefined : a.pendingRequestId };
 
-  const names: Record<string, string> = { '#roles': 'roles', '#s': 'status' };
-  const values: Record<string, unknown> = { ':dereg': 'deregistered' };
-  const conds = ['#s <> :dereg'];
-  otherAdmins.forEach((r, i) => {
-    if (adminsAsked.length === 0) return;
-    values[`:other${i}`] = r;
-    conds.push(`NOT contains(#roles, :other${i})`);
-  });
   const tx = new Tx(ctx);
-  replaceAccount(tx, a, next, { condition: conds.join(' AND '), names, values });
+  grantRoles(tx, a, next);
   if (fulfils) {
     tx.replace(
       AccountRequest.item({ ...fulfils, status: 'fulfilled', rolesLinkedAt: at, rolesLinkedBy: p.accountId, closedAt: at, closedMonth: monthShanghai(ctx.now) }),

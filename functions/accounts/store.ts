@@ -157,3 +157,25 @@ export function replaceAccount(
     conflict: extra.conflict,
   });
 }
+
+/**
+ * The role write (A2 in the table itself): besides version and login guards, the stored roles
+ * must not hold an admin role other than the ones granted now, and the account must be live.
+ * Two concurrent grants of the two admin roles can therefore never both commit, whatever
+ * version each one started from.
+ */
+export function grantRoles(tx: Tx, before: AccountAttrs, after: AccountAttrs): Tx {
+  const granted = after.roles.filter((r) => r === 'sys_admin' || r === 'biz_admin');
+  const others = granted.length ? (['sys_admin', 'biz_admin'] as const).filter((r) => !granted.includes(r)) : [];
+  const values: Record<string, unknown> = { ':dereg': 'deregistered' };
+  const conds = ['#s <> :dereg'];
+  others.forEach((r, i) => {
+    values[`:other${i}`] = r;
+    conds.push(`NOT contains(#roles, :other${i})`);
+  });
+  return replaceAccount(tx, before, after, {
+    condition: conds.join(' AND '),
+    names: { ...(others.length ? { '#roles': 'roles' } : {}), '#s': 'status' },
+    values,
+  });
+}
