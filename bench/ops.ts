@@ -1,4 +1,5 @@
 import type { BenchEnv } from './harness';
+import { CASE_OPS } from './cases';
 
 /**
  * The operations the bench measures. Each prepares what it needs once, then `run` is timed.
@@ -33,4 +34,5 @@ export const OPS: BenchOp[] = [
     expect: 201,
     prepare: async (env) => () => env.request('POST', '/auth/qr-sessions'),
   },
+  ...CASE_OPS,
 ];
