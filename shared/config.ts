@@ -23,6 +23,8 @@ export interface Config {
   maxBodyBytes: number;
   /** Step Functions escalation state machine (deployed) — locally the runtime injects a starter. */
   escalationStateMachineArn?: string;
+  /** Local time-scale of the escalation flow: one working day lasts this many seconds (unset = the real calendar). */
+  escalationWorkingDaySeconds?: number;
   corsOrigins: string[];
   bootstrapSysAdminId: string;
   bootstrapBizAdminId: string;
@@ -51,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionMaxSeconds: num('SESSION_MAX_SECONDS', 12 * 3600),
     maxBodyBytes: num('MAX_BODY_BYTES', 64 * 1024),
     escalationStateMachineArn: env.ESCALATION_STATE_MACHINE_ARN || undefined,
+    escalationWorkingDaySeconds: env.ESCALATION_WORKING_DAY_SECONDS ? Number(env.ESCALATION_WORKING_DAY_SECONDS) || undefined : undefined,
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     bootstrapSysAdminId: env.LOCAL_BOOTSTRAP_SYSADMIN_ID ?? '140000197508080017',
     bootstrapBizAdminId: env.LOCAL_BOOTSTRAP_BIZADMIN_ID ?? '140000198012120024',
