@@ -10,6 +10,13 @@ export interface LocalExtras {
 export async function startLocalRuntimeExtras(): Promise<LocalExtras> {
   const stops: (() => Promise<void>)[] = [];
   const lines: string[] = [];
+  {
+    // The problem escalation flow: the synthesized ASL on aws-local-stepfunctions, tasks in process.
+    const { startLocalEscalation } = await import('./escalation');
+    const escalation = await startLocalEscalation();
+    stops.push(escalation.stop);
+    lines.push(escalation.line);
+  }
   return {
     lines,
     stop: async () => {
