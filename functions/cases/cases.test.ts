@@ -430,3 +430,38 @@ describe('personal data at rest', () => {
     expect(dump).toContain(person.idNumber.slice(-4)); // masked forms are there
   });
 });
+
+describe('results and ratings', () => {
+  it('completes a no-review item at the point; a bad rating opens a follow-up on the point; unfinished cases cannot be rated', async () => {
+    at('2025-12-02T09:00:00+08:00');
+    await loginAll();
+    const person = applicant();
+    // E01 (求职登记) needs no county review: it completes at the point on the day
+    const a = await api.call('POST', '/cases', {
+      token: tokens.op,
+      body: { itemCode: 'E01', channel: 'window', applicant: person, materialsNotified: ['居民身份证或社会保障卡'], materialsReceived: ['居民身份证或社会保障卡'] },
+    });
+    const submit = await api.call('POST', `/cases/${a.body.id}/submit`, { token: tokens.op });
+    const citizen = await api.login(person.idNumber);
+    const early = await api.call('POST', `/cases/${a.body.id}/rating`, { token: citizen, body: { score: 4 } });
+    const done = await api.call('POST', `/cases/${a.body.id}/complete`, { token: tokens.op, body: { result: '已登记', delivery: 'phone' } });
+    const rated = await api.call('POST', `/cases/${a.body.id}/rating`, { token: citizen, body: { score: 2, comment: '等太久' } });
+
+    expect(a.body).toMatchObject({ dueDate: '2025-12-02', timeLimitWorkingDays: 0 });
+    expect(submit.status).toBe(409);
+    expect(early.status).toBe(409);
+    expect(done.body).toMatchObject({ status: 'completed', onTime: true });
+    expect(rated.status).toBe(201);
+    const followUps = (await rawItems()).filter((i) => i.entity === 'RatingFollowUp' && i.caseId === a.body.id);
+    expect(followUps).toEqual([expect.objectContaining({ pointId: village, score: 2, status: 'open' })]);
+    const dec = await getItem<Record<string, number>>(CaseCounter.key({ pointId: village, month: '2025-12' }), true);
+    expect(dec).toMatchObject({ badRatings: 1, ratingSum: 2, ratingCount: 1, item_E01: 1 });
+  });
+
+  it('publishes the case routes in the OpenAPI document', async () => {
+    const doc = await api.call('GET', '/openapi.json');
+    for (const path of ['/cases', '/cases/{id}', '/cases/{id}/review', '/public/my-cases', '/calendar/years', '/public/calendar/{year}']) {
+      expect(Object.keys(doc.body.paths)).toContain(path);
+    }
+  });
+});

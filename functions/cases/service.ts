@@ -50,6 +50,11 @@ interface Person {
   idNumber: string;
   phone: string;
 }
+/**
+ * A proxy (代理办) is optional on every channel, home visits included: at a home visit the
+ * elderly or disabled applicant often signs themself. When someone else acts, their name, ID
+ * number, phone and relation are required together and recorded (sealed) on the case and step.
+ */
 export interface AcceptInput {
   itemCode: string;
   channel: Channel;
