@@ -29,7 +29,7 @@ async function caseFixture() {
   const ids = { operator: person(11), reviewer: person(12) };
   const op = await bootstrapAccountItems({ name: '操作员', idNumber: ids.operator, phone: '13900000011', regionCode: VILLAGE, roles: ['operator'] }, region.path, now);
   const rev = await bootstrapAccountItems({ name: '审核员', idNumber: ids.reviewer, phone: '13900000012', regionCode: COUNTY, roles: ['reviewer'] }, county.path, now);
-  tx.put({ ...op.account, pointId }).put(op.person).put(rev.account).put(rev.person);
+  tx.put({ ...op.account, pointId } as typeof op.account).put(op.person).put(rev.account).put(rev.person);
   await tx.log({ action: 'bench.case_fixture', targetType: 'Point', targetId: pointId }).commit();
   return ids;
 }
