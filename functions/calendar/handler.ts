@@ -3,9 +3,8 @@ import { calendarApi } from './api';
 import * as calendar from './service';
 
 /** The pipeline types an absent body/query as an empty record; these routes always declare theirs. */
-const given = <T>(x: T) => x as Exclude<T, Record<string, never>>;
 
 export const handler = domainHandler(calendarApi, {
-  loadCalendarYear: ({ ctx, body }) => calendar.loadCalendarYear(ctx, given(body)),
+  loadCalendarYear: ({ ctx, body }) => calendar.loadCalendarYear(ctx, body),
   getCalendarYear: ({ ctx, params }) => calendar.getCalendarYear(ctx, params.year),
 });
