@@ -28,6 +28,12 @@ export interface Config {
   corsOrigins: string[];
   bootstrapSysAdminId: string;
   bootstrapBizAdminId: string;
+  /** Deployed: the bucket for large report files (pre-signed links). */
+  reportsBucket?: string;
+  /** Local: folder for large report files. */
+  reportsDir: string;
+  /** Report files larger than this are handed out as a link instead of inline. */
+  reportInlineMaxBytes: number;
 }
 
 function num(name: string, fallback: number): number {
@@ -57,6 +63,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     bootstrapSysAdminId: env.LOCAL_BOOTSTRAP_SYSADMIN_ID ?? '140000197508080017',
     bootstrapBizAdminId: env.LOCAL_BOOTSTRAP_BIZADMIN_ID ?? '140000198012120024',
+    reportsBucket: env.REPORTS_BUCKET || undefined,
+    reportsDir: env.JJB_REPORTS_DIR ?? `${env.JJB_DATA_DIR ?? '.data'}/reports`,
+    reportInlineMaxBytes: num('REPORT_INLINE_MAX_BYTES', 4 * 1024 * 1024),
   };
 }
 
