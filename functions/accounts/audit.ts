@@ -56,7 +56,8 @@ const entry = (a: AccountAttrs, detail?: string): AuditEntry => ({
 });
 
 export async function buildAuditReport(region: RegionAttrs, month: string, asOf: Date, now: Date, stored: boolean): Promise<AuditReport> {
-  const accounts = await allAccountsUnder(region);
+  // Accounts opened after the month are not part of it.
+  const accounts = (await allAccountsUnder(region)).filter((a) => Date.parse(a.createdAt) <= asOf.getTime());
   const live = accounts.filter((a) => a.status !== 'deregistered');
   const idleBefore = asOf.getTime() - IDLE_DAYS * DAY_MS;
 

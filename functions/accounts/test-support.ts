@@ -95,3 +95,17 @@ export async function provisionOverHttp(
   if (linked.status !== 200) throw new Error(`roles: ${linked.status} ${linked.text}`);
   return { accountId: created.body.id, requestId: filed.body.id };
 }
+
+/** Sets raw attributes of any item (a form filed long ago) for fixtures. */
+export async function setRaw(key: { pk: string; sk: string }, attrs: Record<string, unknown>): Promise<void> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets = Object.entries(attrs).map(([k, v], i) => {
+    names[`#a${i}`] = k;
+    values[`:v${i}`] = v;
+    return `#a${i} = :v${i}`;
+  });
+  await db().send(
+    new UpdateCommand({ TableName: tableName(), Key: key, UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
+  );
+}
