@@ -1,0 +1,412 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CfnElement, CfnOutput, CfnParameter, CustomResource, Duration, RemovalPolicy, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import type { Construct } from 'constructs';
+import { DOMAIN_APIS } from '../../functions/routes';
+import { TABLE } from '../../shared/db/table';
+import type { DomainApi } from '../../shared/http/route';
+import { SCHEDULES, type ScheduleDef } from '../../shared/schedules';
+import { DomainFunction, FULL_ACCESS, type DomainAccess, type PlatformResources } from '../constructs/domain-function';
+import { JobSchedules } from './schedules';
+import { Escalation } from '../constructs/escalation';
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const defaultJobsEntry = (domain: string): string => join(PROJECT_ROOT, 'functions', domain, 'jobs.ts');
+
+/**
+ * Least privilege per domain. Domains not listed get FULL_ACCESS (table read/write, PII key,
+ * platform secret): nearly every domain reads or writes personal data.
+ */
+export const DOMAIN_ACCESS: Record<string, DomainAccess> = {
+  // /health and /openapi.json touch no data at all.
+  platform: { table: 'none', pii: false, secret: false },
+};
+
+/** The authorizer reads session + account, touches the session's lastSeenAt (UpdateItem), verifies tokens (secret). */
+export const AUTHORIZER_ACCESS: DomainAccess = { table: 'readWrite', pii: false, secret: true };
+
+export interface JiujinbanStackProps extends StackProps {
+  /** Default: functions/routes.ts DOMAIN_APIS. */
+  domainApis?: readonly DomainApi[];
+  /** Default: shared/schedules.ts SCHEDULES. */
+  schedules?: readonly ScheduleDef[];
+  /** Where a domain's jobs live; default functions/<domain>/jobs.ts. Tests point it at a fixture. */
+  jobsEntry?: (domain: string) => string;
+  /** Browser origins allowed by CORS; empty = no CORS (same-origin clients only). */
+  corsOrigins?: string[];
+  throttle?: { rateLimit: number; burstLimit: number };
+  logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The whole platform in one stack: table, keys, secret, API, functions, seed, schedules.
+ * One stack because everything here ships together and shares one table; cross-stack exports
+ * would only add export locks (CloudFormation refuses to change an exported value in use) without
+ * letting any part deploy on its own. Stateful resources are protected by RETAIN and deletion
+ * protection instead of by a stack boundary.
+ */
+export class JiujinbanStack extends Stack {
+  readonly table: dynamodb.Table;
+  readonly tableKey: kms.Key;
+  readonly piiKey: kms.Key;
+  readonly platformSecret: secretsmanager.Secret;
+  readonly api: apigwv2.HttpApi;
+  readonly stage: apigwv2.HttpStage;
+  /** One Lambda per domain of DOMAIN_APIS, by domain name. */
+  readonly functions: Record<string, DomainFunction> = {};
+  readonly authorizerFunction: DomainFunction;
+  readonly jobSchedules: JobSchedules;
+  readonly resources: PlatformResources;
+  private readonly jobFunctions = new Map<string, DomainFunction>();
+  private readonly jobsEntry: (domain: string) => string;
+
+  constructor(scope: Construct, id: string, props: JiujinbanStackProps = {}) {
+    super(scope, id, props);
+    const domainApis = props.domainApis ?? DOMAIN_APIS;
+    this.jobsEntry = props.jobsEntry ?? defaultJobsEntry;
+
+    // ---- deploy-time parameters ------------------------------------------------------------
+    const idParam = (name: string, who: string) =>
+      new CfnParameter(this, name, {
+        type: 'String',
+        noEcho: true,
+        allowedPattern: '^[0-9]{17}[0-9Xx]$',
+        constraintDescription: '18-character resident ID number (GB 11643)',
+        description: `Resident ID number of the province ${who}, created on the first deployment (api.md bootstrap). Validated (check digit) by the seed.`,
+      });
+    const sysAdminId = idParam('BootstrapSysAdminIdNumber', 'system administrator (sys_admin)');
+    const bizAdminId = idParam('BootstrapBizAdminIdNumber', 'business administrator (biz_admin)');
+    const esscIssuer = new CfnParameter(this, 'EsscIssuer', {
+      type: 'String',
+      minLength: 1,
+      description: 'e-SSC issuer name: the iss claim card assertions must carry.',
+    });
+    const esscJwks = new CfnParameter(this, 'EsscJwks', {
+      type: 'String',
+      minLength: 2,
+      description: 'JSON Web Key Set (public keys only) of the e-SSC issuer, as one line of JSON: {"keys":[...]}.',
+    });
+
+    // ---- keys, secret, table ---------------------------------------------------------------
+    this.tableKey = new kms.Key(this, 'TableKey', {
+      description: 'jiujinban: at-rest encryption of the DynamoDB table',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.piiKey = new kms.Key(this, 'PiiKey', {
+      description: 'jiujinban: wraps the data keys that seal ID numbers and phone numbers (envelope encryption)',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.platformSecret = new secretsmanager.Secret(this, 'PlatformSecret', {
+      description: 'jiujinban: key material for session-token signing and blind indexes (generated, never in the template)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.platformSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Not auto-rotated on purpose: the blind-index key is derived from it, so a rotation without re-indexing every ' +
+        'person record would make all ID-number lookups miss, and would sign out every session. Rotation is a planned ' +
+        'operation (docs/deploy.md), not a timer.',
+    });
+
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.tableKey,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      timeToLiveAttribute: TABLE.timeToLiveAttribute,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const g of TABLE.globalIndexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: g.name,
+        partitionKey: { name: g.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: g.sortKey, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+
+    const corsOrigins = props.corsOrigins ?? [];
+    this.resources = {
+      table: this.table,
+      tableKey: this.tableKey,
+      piiKey: this.piiKey,
+      platformSecret: this.platformSecret,
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      // Names exactly as shared/config.ts reads them (test/infra checks through loadConfig).
+      environment: {
+        TABLE_NAME: this.table.tableName,
+        PII_KMS_KEY_ID: this.piiKey.keyArn,
+        PLATFORM_SECRET_ARN: this.platformSecret.secretArn,
+        CORS_ORIGINS: corsOrigins.join(','),
+        LOG_LEVEL: 'INFO',
+      },
+    };
+
+    // ---- functions -------------------------------------------------------------------------
+    for (const api of domainApis) {
+      const entry = join(PROJECT_ROOT, 'functions', api.domain, 'handler.ts');
+      if (!existsSync(entry)) throw new Error(`domain ${api.domain}: ${entry} is missing`);
+      this.functions[api.domain] = new DomainFunction(this, `Domain-${api.domain}`, {
+        entry,
+        description: `jiujinban ${api.domain} API`,
+        resources: this.resources,
+        access: DOMAIN_ACCESS[api.domain] ?? FULL_ACCESS,
+        timeout: Duration.seconds(15),
+        // The e-SSC issuer keys matter only where card assertions are verified.
+        environment: api.domain === 'auth' ? { ESSC_ISSUER: esscIssuer.valueAsString, ESSC_JWKS: esscJwks.valueAsString } : {},
+      });
+    }
+    this.authorizerFunction = new DomainFunction(this, 'Authorizer', {
+      entry: join(PROJECT_ROOT, 'functions', 'auth', 'authorizer.ts'),
+      description: 'jiujinban HTTP API authorizer (token → session → account, every request)',
+      resources: this.resources,
+      access: AUTHORIZER_ACCESS,
+      timeout: Duration.seconds(5),
+    });
+
+    // ---- HTTP API --------------------------------------------------------------------------
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: this.resources.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.api = new apigwv2.HttpApi(this, 'Api', {
+      apiName: `${this.stackName}-api`,
+      description: '就近办 jiujinban HTTP API',
+      createDefaultStage: false,
+      ...(corsOrigins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: corsOrigins,
+              allowMethods: [
+                apigwv2.CorsHttpMethod.GET,
+                apigwv2.CorsHttpMethod.POST,
+                apigwv2.CorsHttpMethod.PUT,
+                apigwv2.CorsHttpMethod.DELETE,
+                apigwv2.CorsHttpMethod.OPTIONS,
+              ],
+              allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-terminal-id'],
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
+    });
+    const throttle = props.throttle ?? { rateLimit: 50, burstLimit: 100 };
+    this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(accessLogs),
+        // Route key, not the raw path or query: paths may carry identifiers we do not want in logs.
+        format: apigw.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTimeEpoch',
+            ip: '$context.identity.sourceIp',
+            route: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            responseBytes: '$context.responseLength',
+            authorizerError: '$context.authorizer.error',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+
+    // No identity source: with one, API Gateway itself answers a bare 401 when the header is
+    // missing; without it the authorizer always runs and the handler answers with the api.md
+    // envelope. No caching (TTL 0): a freeze or logout takes effect on the very next request.
+    const authorizer = new HttpLambdaAuthorizer('SessionAuthorizer', this.authorizerFunction.fn, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: [],
+      resultsCacheTtl: Duration.seconds(0),
+    });
+    const none = new apigwv2.HttpNoneAuthorizer();
+    const integrations: Record<string, HttpLambdaIntegration> = {};
+    for (const api of domainApis) {
+      const integration = new HttpLambdaIntegration(`Integration-${api.domain}`, this.functions[api.domain]!.fn);
+      integrations[api.domain] = integration;
+      for (const [operationId, spec] of Object.entries(api.routes)) {
+        if (spec.localOnly) continue; // e.g. POST /dev/card-scan: never deployed
+        const [route] = this.api.addRoutes({
+          path: spec.path,
+          methods: [apigwv2.HttpMethod[spec.method]],
+          integration,
+          authorizer: spec.auth === 'public' ? none : authorizer,
+        });
+        if (spec.auth === 'public') {
+          Validations.of(route!).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: `${api.domain}.${operationId} (${spec.method} ${spec.path}) is public by contract (api.md): reached before login.`,
+          });
+        }
+      }
+    }
+    // Anything no route matches reaches the platform function, whose pipeline answers the api.md
+    // 404 envelope (ROUTE_NOT_FOUND) as the local server does, instead of API Gateway's bare 404.
+    const platform = integrations.platform;
+    if (platform) {
+      const fallback = new apigwv2.HttpRoute(this, 'UnmatchedRoute', {
+        httpApi: this.api,
+        routeKey: apigwv2.HttpRouteKey.DEFAULT,
+        integration: platform,
+      });
+      Validations.of(fallback).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: 'The $default route only answers 404 ROUTE_NOT_FOUND (platform function); it serves no data.',
+      });
+    }
+    // Without an identity source the authorizer resource must not carry the property at all.
+    const cfnAuthorizer = this.node.findAll().find((c) => c instanceof apigwv2.CfnAuthorizer) as apigwv2.CfnAuthorizer | undefined;
+    cfnAuthorizer?.addPropertyDeletionOverride('IdentitySource');
+
+    // ---- seed (custom resource) ------------------------------------------------------------
+    const bootstrap = new secretsmanager.Secret(this, 'BootstrapAdmins', {
+      description: 'jiujinban: ID numbers of the two province bootstrap admins (from NoEcho parameters; read by the seed)',
+      secretObjectValue: {
+        sysAdminId: SecretValue.cfnParameter(sysAdminId),
+        bizAdminId: SecretValue.cfnParameter(bizAdminId),
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(bootstrap).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Holds deploy-time input (two ID numbers) read once by the seed; there is nothing to rotate.',
+    });
+    const seedFn = new DomainFunction(this, 'Seed', {
+      entry: join(PROJECT_ROOT, 'infra', 'stacks', 'seed-handler.ts'),
+      description: 'jiujinban deploy-time seed: regions, catalogue v1, province bootstrap admins',
+      resources: this.resources,
+      access: FULL_ACCESS,
+      timeout: Duration.minutes(5),
+      copyDirs: [[join(PROJECT_ROOT, 'shared', 'seed', 'data'), 'data']],
+    });
+    bootstrap.grantRead(seedFn.role);
+    const seedProviderLogs = new logs.LogGroup(this, 'SeedProviderLogs', {
+      retention: this.resources.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Own role instead of the managed AWSLambdaBasicExecutionRole: logs to its own group only.
+    const seedProviderRole = new iam.Role(this, 'SeedProviderRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Custom-resource provider framework of the seed (relays CloudFormation events)',
+    });
+    seedProviderRole.addToPolicy(
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [seedProviderLogs.logGroupArn] }),
+    );
+    const seedProvider = new cr.Provider(this, 'SeedProvider', {
+      onEventHandler: seedFn.fn,
+      logGroup: seedProviderLogs,
+      frameworkOnEventRole: seedProviderRole,
+    });
+    new CustomResource(this, 'SeedBaseline', {
+      serviceToken: seedProvider.serviceToken,
+      resourceType: 'Custom::JiujinbanSeed',
+      // The ARN only, never the numbers: the provider framework logs every event it relays.
+      properties: { BootstrapSecretArn: bootstrap.secretArn },
+    });
+    acknowledgeProviderFramework(seedProvider, seedProviderRole, seedFn.fn);
+
+    // ---- schedules -------------------------------------------------------------------------
+    this.jobSchedules = new JobSchedules(this, 'Schedules', {
+      schedules: props.schedules ?? SCHEDULES,
+      target: (def) => this.jobFunction(def.domain, def.exportName).fn,
+    });
+    acknowledgeDeadLetterQueue(this.jobSchedules.deadLetterQueue, 'the job schedules (targets EventBridge Scheduler could not invoke)');
+
+    // ---- problem escalation (functions/problems, infra/constructs/escalation.ts) --------------
+    const problemsFn = this.functions.problems?.fn;
+    if (problemsFn) {
+      const escalation = new Escalation(this, 'Escalation', { tasksFunction: this.jobFunction('problems', 'escalationTask').fn, logRetention: this.resources.logRetention });
+      escalation.stateMachine.grantStartExecution(problemsFn);
+      problemsFn.addEnvironment('ESCALATION_STATE_MACHINE_ARN', escalation.stateMachine.stateMachineArn);
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+  }
+
+  /**
+   * The Lambda running functions/<domain>/jobs.ts export `exportName` (one per pair, created on
+   * first use). Schedules and the escalation state machine use it for their task handlers.
+   */
+  private jobDlq?: sqs.Queue;
+  /** Failed asynchronous job invocations (after Lambda's own retries). */
+  jobDeadLetters(): sqs.Queue {
+    if (!this.jobDlq) {
+      this.jobDlq = new sqs.Queue(this, 'JobDeadLetters', {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      acknowledgeDeadLetterQueue(this.jobDlq, 'the job Lambdas (asynchronous invocations that failed after retries)');
+    }
+    return this.jobDlq;
+  }
+
+  jobFunction(domain: string, exportName: string, access: DomainAccess = DOMAIN_ACCESS[domain] ?? FULL_ACCESS): DomainFunction {
+    const key = `${domain}.${exportName}`;
+    let fn = this.jobFunctions.get(key);
+    if (!fn) {
+      const entry = this.jobsEntry(domain);
+      if (!existsSync(entry)) throw new Error(`job ${key}: ${entry} is missing`);
+      fn = new DomainFunction(this, `Job-${domain}-${exportName}`, {
+        entry,
+        exportName,
+        description: `jiujinban job ${key}`,
+        resources: this.resources,
+        access,
+        timeout: Duration.minutes(5),
+        memorySize: 1024,
+        // Scheduler and Step Functions invoke asynchronously: a job that keeps failing lands here.
+        deadLetterQueue: this.jobDeadLetters(),
+      });
+      this.jobFunctions.set(key, fn);
+    }
+    return fn;
+  }
+}
+
+/** A dead-letter queue needs no dead-letter queue of its own. */
+function acknowledgeDeadLetterQueue(queue: sqs.Queue, of: string): void {
+  const reason = `This queue is itself the dead-letter queue of ${of}.`;
+  Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason });
+  Validations.of(queue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason });
+}
+
+/** The custom-resources Provider's own framework Lambda: AWS's code, configured by aws-cdk-lib. */
+function acknowledgeProviderFramework(provider: cr.Provider, role: iam.Role, onEvent: NodejsFunction): void {
+  const v = Validations.of(provider);
+  const stack = Stack.of(provider);
+  const onEventId = stack.getLogicalId(onEvent.node.defaultChild as CfnElement);
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${onEventId}.Arn>:*]`,
+    reason: 'The provider framework may invoke any version of the seed function (and only that function).',
+  });
+  const framework = 'Provider framework Lambda of aws-cdk-lib custom-resources, run once per deployment';
+  v.acknowledge({ id: 'Serverless-LambdaDLQ', reason: `${framework}: invoked synchronously by CloudFormation, which records the failure.` });
+  v.acknowledge({ id: 'Serverless-LambdaDefaultMemorySize', reason: `${framework}: it only relays the event to the seed function; its memory is not ours to tune.` });
+  v.acknowledge({ id: 'Serverless-LambdaTracing', reason: `${framework}: the seed function it calls is traced; the relay is not configurable.` });
+}
