@@ -27,7 +27,7 @@ let otherSysAdmin: string;
 let citizen: string;
 
 const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-const ok = (r: { status: number; text: string }, status = 200) => {
+const ok = <R extends { status: number; text: string }>(r: R, status = 200): R => {
   if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text}`);
   return r;
 };
@@ -247,6 +247,39 @@ describe('a village point from planned to formal operation', () => {
     expect(july.counties[0].milestones[0]).toMatchObject({ due: '2024-06-30', readyByDue: 1, status: 'missed' });
     expect(june.counties[0].milestones[1]).toMatchObject({ due: '2024-07-31', required: 84, status: 'pending' });
     expect(may.counties[0]).toMatchObject({ ready: 0, reached: { delivered: 1, distributed: 1, registered: 1, installed: 0 } });
+  });
+});
+
+describe('agreement and inspection forms', () => {
+  it('takes parties and a worded term, the checklist in the plan\'s words, and refuses a result the checklist contradicts', async () => {
+    // Prepare
+    const point = await pointAt('141033900000'); // 社区联合党委
+    // Act
+    const agreed = await api.call('PUT', `/points/${point.id}/agreement`, {
+      token: bizAdmin,
+      body: { parties: ['蒲县人力资源和社会保障局', '蒲县社区联合党委'], content: '合作内容', rightsAndDuties: '权利义务', responsibilities: '工作责任', majorProblemHandling: '重大问题处理', signingDate: '2024-04-28', term: '三年' },
+    });
+    const incomplete = await api.call('PUT', `/points/${point.id}/agreement`, { token: bizAdmin, body: { content: '合作内容', rightsAndDuties: 'x', responsibilities: 'x', majorProblemHandling: 'x', termStart: '2024-05-01', termEnd: '2024-04-01' } });
+    const zh = { 有标识: true, 有窗口: true, 有设备: true, 有人员: true, 有网络: true, 有系统: true, 能办事: false };
+    const before = await tableSnapshot();
+    const contradicted = await api.call('POST', `/points/${point.id}/inspections`, { token: bizAdmin, body: { checklist: zh, result: 'passed' } });
+    const unknownItem = await api.call('POST', `/points/${point.id}/inspections`, { token: bizAdmin, body: { checklist: { ...zh, 有咖啡: true } } });
+    const afterRefusals = await tableSnapshot();
+    const inspected = await api.call('POST', `/points/${point.id}/inspections`, { token: bizAdmin, body: { checklist: zh, remarks: '尚不能办事' } });
+    const listed = await api.call('GET', `/points/${point.id}/inspections`, { token: countySupervisor });
+    // Assess
+    expect(agreed.status).toBe(200);
+    expect(agreed.body).toMatchObject({ countyParty: '蒲县人力资源和社会保障局', localParty: '蒲县社区联合党委', signedOn: '2024-04-28', term: '三年', version: 1 });
+    expect(incomplete.status).toBe(400);
+    expect(incomplete.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['body.parties', 'body.signedOn', 'body.termEnd']);
+    expect(contradicted.status).toBe(400);
+    expect(contradicted.body.error.details[0].field).toBe('result');
+    expect(unknownItem.status).toBe(400);
+    expect(unknownItem.body.error.details[0].field).toBe('body.checklist.有咖啡');
+    expect(afterRefusals).toEqual(before);
+    expect(inspected.status).toBe(201);
+    expect(inspected.body).toMatchObject({ passed: false, result: 'failed', failedItems: ['checklist.canHandle（能办事）'], date: today() });
+    expect(listed.body.items.map((i: { id: string }) => i.id)).toEqual([inspected.body.id]);
   });
 });
 

@@ -90,10 +90,10 @@ export function baseStandardGaps(b: BaseStandard, kind: PointKind): string[] {
 }
 
 /** P5: the verdict follows from the checklist and the base standard; every failed item is named. */
-export function inspectionVerdict(checklist: Record<InspectionItem, boolean>, base: BaseStandard, kind: PointKind) {
+export function inspectionVerdict(checklist: Record<InspectionItem, boolean>, base: BaseStandard | undefined, kind: PointKind) {
   const failedItems = [
     ...(Object.keys(CHECKLIST_NAMES) as InspectionItem[]).filter((k) => !checklist[k]).map((k) => `checklist.${k}（${CHECKLIST_NAMES[k]}）`),
-    ...baseStandardGaps(base, kind),
+    ...(base ? baseStandardGaps(base, kind) : []),
   ];
   return { passed: failedItems.length === 0, failedItems };
 }

@@ -61,25 +61,74 @@ export const pointsQuery = z.strictObject({
 });
 export const pageOnly = z.strictObject({ ...pageQuery });
 
-export const agreementBody = z.strictObject({
-  countyParty: shortText(100),
-  localParty: shortText(100),
-  content: longText(4000),
-  rightsAndDuties: longText(4000),
-  responsibilities: longText(4000),
-  majorProblemHandling: longText(4000),
-  signedOn: isoDate,
-  termStart: isoDate,
-  termEnd: isoDate,
-  /** Required to change an existing agreement (optimistic lock); absent for the first one. */
-  version: version.optional(),
-});
+/**
+ * P4: parties, content, rights and duties, responsibilities, major-problem handling, signing
+ * date, term. The parties come as `countyParty` + `localParty` or as `parties` (county bureau
+ * first); the term as `termStart` + `termEnd` or as a text `term` ("三年").
+ */
+export const agreementBody = z
+  .strictObject({
+    countyParty: shortText(100).optional(),
+    localParty: shortText(100).optional(),
+    parties: z.array(shortText(100)).min(2, { message: '至少两方' }).max(5).optional(),
+    content: longText(4000),
+    rightsAndDuties: longText(4000),
+    responsibilities: longText(4000),
+    majorProblemHandling: longText(4000),
+    signedOn: isoDate.optional(),
+    signingDate: isoDate.optional(),
+    termStart: isoDate.optional(),
+    termEnd: isoDate.optional(),
+    term: shortText(100).optional(),
+    /** Required to change an existing agreement (optimistic lock); absent for the first one. */
+    version: version.optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (!b.parties && !(b.countyParty && b.localParty)) ctx.addIssue({ code: 'custom', path: ['parties'], message: '需要协议双方：parties 或 countyParty 与 localParty' });
+    if (!b.signedOn && !b.signingDate) ctx.addIssue({ code: 'custom', path: ['signedOn'], message: '需要签订日期' });
+    if (!b.term && !(b.termStart && b.termEnd)) ctx.addIssue({ code: 'custom', path: ['termEnd'], message: '需要协议期限：termStart 与 termEnd，或 term' });
+    if (b.termStart && b.termEnd && b.termEnd < b.termStart) ctx.addIssue({ code: 'custom', path: ['termEnd'], message: '协议期限结束日期不能早于开始日期' });
+  })
+  .transform((b) => ({
+    countyParty: b.countyParty ?? b.parties![0]!,
+    localParty: b.localParty ?? b.parties!.slice(1).join('、'),
+    parties: b.parties ?? [b.countyParty!, b.localParty!],
+    content: b.content,
+    rightsAndDuties: b.rightsAndDuties,
+    responsibilities: b.responsibilities,
+    majorProblemHandling: b.majorProblemHandling,
+    signedOn: (b.signedOn ?? b.signingDate)!,
+    ...(b.termStart ? { termStart: b.termStart } : {}),
+    ...(b.termEnd ? { termEnd: b.termEnd } : {}),
+    ...(b.term ? { term: b.term } : {}),
+    ...(b.version !== undefined ? { version: b.version } : {}),
+  }));
 
+/** The checklist by its API keys, or by the plan's words (有标识 …). */
+const CHECKLIST_ZH: Record<string, (typeof INSPECTION_ITEMS)[number]> = {
+  有标识: 'hasSign',
+  有窗口: 'hasWindow',
+  有设备: 'hasEquipment',
+  有人员: 'hasStaff',
+  有网络: 'hasNetwork',
+  有系统: 'hasSystem',
+  能办事: 'canHandle',
+};
+const checklist = z.preprocess(
+  (v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [CHECKLIST_ZH[k] ?? k, x])) : v),
+  z.strictObject(Object.fromEntries(INSPECTION_ITEMS.map((k) => [k, z.boolean()])) as Record<(typeof INSPECTION_ITEMS)[number], z.ZodBoolean>),
+);
+
+/**
+ * P5: the checklist decides the result. The base standard is the one seen at the inspection,
+ * or (omitted) the one recorded on the point; `result`, if given, must agree with the checklist.
+ */
 export const inspectionBody = z.strictObject({
-  date: isoDate,
-  inspector: shortText(50),
-  checklist: z.strictObject(Object.fromEntries(INSPECTION_ITEMS.map((k) => [k, z.boolean()])) as Record<(typeof INSPECTION_ITEMS)[number], z.ZodBoolean>),
-  baseStandard,
+  date: isoDate.optional(),
+  inspector: shortText(50).optional(),
+  checklist,
+  baseStandard: baseStandard.optional(),
+  result: z.enum(['passed', 'failed']).optional(),
   remarks: z.string().trim().max(2000, { message: '最长 2000 字' }).optional(),
 });
 
@@ -88,7 +137,8 @@ export const createDeviceBody = z.strictObject({
   /** The kiosk's terminal id, if the vendor assigned one; otherwise the platform assigns it. */
   terminalId: terminalId.optional(),
   model: shortText(100).optional(),
-  deliveredOn: isoDate,
+  /** The delivery date, when known (kiosks registered after the fact may lack it). */
+  deliveredOn: isoDate.optional(),
 });
 export const DEVICE_TARGETS = DEVICE_STAGES.filter((s) => s !== 'delivered');
 export const deviceStageBody = z.strictObject({
@@ -103,7 +153,8 @@ export const progressQuery = z.strictObject({ region: regionCode.optional(), asO
 export const allocationBody = z.strictObject({
   regionCode,
   year: z.number().int().min(2024, { message: '年度不早于 2024' }).max(2100),
-  receivedOn: isoDate,
+  /** When the county received the funds (default: today). */
+  receivedOn: isoDate.optional(),
 });
 export const expenditureBody = z.strictObject({
   pointId: ulidId,
@@ -113,7 +164,7 @@ export const expenditureBody = z.strictObject({
   voucherNumber: z.string().trim().regex(/^[A-Za-z0-9\u4e00-\u9fa5][A-Za-z0-9\u4e00-\u9fa5_-]{0,63}$/, { message: '凭证号为 1–64 位字母、数字、汉字、_ 或 -' }),
   note: z.string().trim().max(500).optional(),
 });
-export const summaryQuery = z.strictObject({ region: regionCode.optional(), month: monthKey });
+export const summaryQuery = z.strictObject({ region: regionCode.optional(), month: monthKey.optional() });
 
 const NEAR_RE = /^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$/;
 export const publicPointsQuery = z.strictObject({
@@ -153,9 +204,40 @@ export const PointView = z
 export const StageChangeView = z
   .object({ id: z.string(), pointId: z.string(), from: stageEnum, to: stageEnum, date: z.string(), note: z.string().optional(), recordedBy: z.string(), recordedAt: z.string() })
   .meta({ id: 'PointStageChange' });
-export const AgreementView = agreementBody.omit({ version: true }).extend({ pointId: z.string(), version: z.number(), recordedBy: z.string(), recordedAt: z.string() }).meta({ id: 'Agreement' });
-export const InspectionView = inspectionBody
-  .extend({ id: z.string(), pointId: z.string(), passed: z.boolean(), failedItems: z.array(z.string()), recordedBy: z.string(), recordedAt: z.string() })
+export const AgreementView = z
+  .object({
+    pointId: z.string(),
+    countyParty: z.string(),
+    localParty: z.string(),
+    parties: z.array(z.string()),
+    content: z.string(),
+    rightsAndDuties: z.string(),
+    responsibilities: z.string(),
+    majorProblemHandling: z.string(),
+    signedOn: z.string(),
+    termStart: z.string().optional(),
+    termEnd: z.string().optional(),
+    term: z.string().optional(),
+    version: z.number(),
+    recordedBy: z.string(),
+    recordedAt: z.string(),
+  })
+  .meta({ id: 'Agreement' });
+export const InspectionView = z
+  .object({
+    id: z.string(),
+    pointId: z.string(),
+    date: z.string(),
+    inspector: z.string(),
+    checklist: z.record(z.string(), z.boolean()),
+    baseStandard: baseStandard.optional(),
+    passed: z.boolean(),
+    result: z.enum(['passed', 'failed']),
+    failedItems: z.array(z.string()),
+    remarks: z.string().optional(),
+    recordedBy: z.string(),
+    recordedAt: z.string(),
+  })
   .meta({ id: 'Inspection' });
 export const DeviceView = z
   .object({

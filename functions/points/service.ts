@@ -32,7 +32,7 @@ import type { RequestCtx, StaffPrincipal } from '../../shared/http/context';
 import { RawReply } from '../../shared/http/pipeline';
 import { requireInScope, requireLevel, requirePointScope, requireRole, requireStaff, requireWriter } from '../../shared/security/authorize';
 import { countyOf, inRegionScope, scopeBucketOf } from '../../shared/security/scope';
-import { dateShanghai, isoShanghai } from '../../shared/clock';
+import { dateShanghai, isoShanghai, monthShanghai } from '../../shared/clock';
 import { newId } from '../../shared/ids';
 import { findRegion, regionChildren } from '../../shared/regions';
 import { listCatalogItems } from '../catalog/service';
@@ -277,11 +277,7 @@ type AgreementBody = Omit<AgreementAttrs, 'pointId' | 'recordedBy' | 'recordedAt
 export async function putAgreement(ctx: RequestCtx, id: string, body: AgreementBody) {
   const { p, point } = await pointForWrite(ctx, id);
   if (point.stage === 'closed') throw new Conflict('服务点已关闭', 'POINT_CLOSED');
-  const bad = [
-    ...(body.termEnd < body.termStart ? [{ field: 'body.termEnd', message: '协议期限结束日期不能早于开始日期' }] : []),
-    ...(body.signedOn > dateShanghai(ctx.now) ? [{ field: 'body.signedOn', message: '签订日期不能晚于今天' }] : []),
-  ];
-  if (bad.length) throw new BadRequest(bad.map((b) => `${b.field}: ${b.message}`).join('; '), bad);
+  if (body.signedOn > dateShanghai(ctx.now)) throw badField('signedOn', '签订日期不能晚于今天');
   const existing = await store.getAgreement(id, true);
   const { version, ...content } = body;
   const agreement: AgreementAttrs = { ...content, pointId: id, recordedBy: p.accountId, recordedAt: isoShanghai(ctx.now), version: 1 };
@@ -311,20 +307,26 @@ export async function getAgreement(ctx: RequestCtx, id: string) {
 export async function createInspection(
   ctx: RequestCtx,
   id: string,
-  body: { date: string; inspector: string; checklist: Record<InspectionItem, boolean>; baseStandard: BaseStandard; remarks?: string },
+  body: { date?: string; inspector?: string; checklist: Record<InspectionItem, boolean>; baseStandard?: BaseStandard; result?: 'passed' | 'failed'; remarks?: string },
 ) {
   const { p, point } = await pointForWrite(ctx, id);
   if (point.stage === 'closed') throw new Conflict('服务点已关闭', 'POINT_CLOSED');
-  checkDate('date', body.date, ctx);
-  const { passed, failedItems } = inspectionVerdict(body.checklist, body.baseStandard, point.kind);
+  const date = body.date ?? dateShanghai(ctx.now);
+  checkDate('date', date, ctx);
+  const base = body.baseStandard ?? point.baseStandard;
+  const { passed, failedItems } = inspectionVerdict(body.checklist, base, point.kind);
+  if (body.result && body.result !== (passed ? 'passed' : 'failed')) {
+    throw badField('result', `与检查表不符：按检查表应为 ${passed ? 'passed' : 'failed'}${failedItems.length ? `（不合格项：${failedItems.join('、')}）` : ''}`);
+  }
   const inspection: InspectionAttrs = {
     id: newId(),
     pointId: id,
-    date: body.date,
-    inspector: body.inspector,
+    date,
+    inspector: body.inspector ?? p.name,
     checklist: body.checklist,
-    baseStandard: body.baseStandard,
+    ...(base ? { baseStandard: base } : {}),
     passed,
+    result: passed ? 'passed' : 'failed',
     failedItems,
     ...(body.remarks ? { remarks: body.remarks } : {}),
     recordedBy: p.accountId,
@@ -332,7 +334,7 @@ export async function createInspection(
   };
   await new Tx(ctx)
     .put(Inspection.item(inspection))
-    .put(LatestInspection.item({ pointId: id, inspectionId: inspection.id, date: inspection.date, passed }), { overwrite: true })
+    .put(LatestInspection.item({ pointId: id, inspectionId: inspection.id, date, passed }), { overwrite: true })
     .log({ action: passed ? 'inspection.passed' : 'inspection.failed', targetType: 'Point', targetId: id, after: { inspectionId: inspection.id, passed, failedItems }, countyCode: point.scopeBucket, regionCode: point.regionCode })
     .commit();
   return inspection;
@@ -346,11 +348,11 @@ export async function listInspections(ctx: RequestCtx, id: string, q: { limit: n
 
 // ── kiosks (P6)
 
-export async function createDevice(ctx: RequestCtx, id: string, body: { serialNumber: string; terminalId?: string; model?: string; deliveredOn: string }) {
+export async function createDevice(ctx: RequestCtx, id: string, body: { serialNumber: string; terminalId?: string; model?: string; deliveredOn?: string }) {
   const { p, point } = await pointForWrite(ctx, id);
   if (!needsKiosk(point.kind)) throw new Conflict('自助设备仅配置给行政村和社区服务点', 'KIOSK_NOT_FOR_KIND', { kind: point.kind });
   if (point.stage === 'closed') throw new Conflict('服务点已关闭', 'POINT_CLOSED');
-  checkDate('deliveredOn', body.deliveredOn, ctx);
+  if (body.deliveredOn) checkDate('deliveredOn', body.deliveredOn, ctx);
   const device: DeviceAttrs = {
     id: body.terminalId ?? newId(),
     pointId: id,
@@ -360,7 +362,7 @@ export async function createDevice(ctx: RequestCtx, id: string, body: { serialNu
     serialNumber: body.serialNumber,
     ...(body.model ? { model: body.model } : {}),
     stage: 'delivered',
-    stageDates: { delivered: body.deliveredOn },
+    stageDates: body.deliveredOn ? { delivered: body.deliveredOn } : {},
     createdAt: isoShanghai(ctx.now),
     version: 1,
   };
@@ -431,11 +433,12 @@ export async function deviceProgress(ctx: RequestCtx, q: { region?: string; asOf
   const asOf = q.asOf ?? dateShanghai(ctx.now);
   const counties = [];
   for (const bucket of await countiesUnder(region)) {
-    const prefix = countyOf(region.path) ? region.path : (await findRegion(bucket))?.path ?? bucket;
-    const [points, devices] = await Promise.all([store.allPointsIn(bucket, prefix), store.devicesIn(bucket, prefix)]);
+    const [points, devices] = await Promise.all([store.allPointsIn(bucket, region.path), store.devicesIn(bucket, region.path)]);
     const target = points.filter((pt) => needsKiosk(pt.kind) && pt.stage !== 'closed').length;
     const reachedBy = (stage: DeviceStage, date: string) =>
-      devices.filter((d) => DEVICE_STAGES.slice(DEVICE_STAGES.indexOf(stage)).some((s) => (d.stageDates?.[s] ?? '9999') <= date)).length;
+      devices.filter((d) =>
+        DEVICE_STAGES.slice(DEVICE_STAGES.indexOf(stage)).some((s) => (d.stageDates?.[s] ?? (s === 'delivered' ? d.createdAt.slice(0, 10) : '9999')) <= date),
+      ).length;
     const byStage = Object.fromEntries(DEVICE_STAGES.map((s) => [s, reachedBy(s, asOf)]));
     const ready = reachedBy('debugged', asOf);
     counties.push({
@@ -459,13 +462,14 @@ export async function deviceProgress(ctx: RequestCtx, q: { region?: string; asOf
  * in chunks (each its own Tx with a log entry, idempotent: if_not_exists), the county header
  * last — the header's conditional Put is what makes the allocation happen once.
  */
-export async function allocateFunds(ctx: RequestCtx, body: { regionCode: string; year: number; receivedOn: string }) {
+export async function allocateFunds(ctx: RequestCtx, body: { regionCode: string; year: number; receivedOn?: string }) {
   const p = requireStaff(ctx);
   const region = await findRegion(body.regionCode);
   if (!region || !inRegionScope(p, region.path)) throw new NotFound(`区划 ${body.regionCode} 不存在`, 'REGION_NOT_FOUND');
   requireCountyAdmin(p);
   if (region.level !== 'county') throw badField('regionCode', '补助资金按县下达：应为县级区划代码');
-  checkDate('receivedOn', body.receivedOn, ctx);
+  const receivedOn = body.receivedOn ?? dateShanghai(ctx.now);
+  checkDate('receivedOn', receivedOn, ctx);
   const existing = await store.getAllocation(region.code, body.year, true);
   if (existing) return new RawReply(200, JSON.stringify({ ...view(existing), alreadyAllocated: true }), { 'content-type': 'application/json; charset=utf-8' });
 
@@ -494,7 +498,7 @@ export async function allocateFunds(ctx: RequestCtx, body: { regionCode: string;
     pointCount: points.length,
     perPointFen: SUBSIDY_PER_POINT_FEN,
     totalFen: points.length * SUBSIDY_PER_POINT_FEN,
-    receivedOn: body.receivedOn,
+    receivedOn,
     allocatedBy: p.accountId,
     allocatedAt: isoShanghai(ctx.now),
   };
@@ -560,34 +564,34 @@ export async function recordExpenditure(
  * allocated (if received by month end), spent up to the month's end, spent in the month and
  * the balance at the month's end. All integer fen.
  */
-export async function fundsSummary(ctx: RequestCtx, q: { region?: string; month: string }) {
+export async function fundsSummary(ctx: RequestCtx, q: { region?: string; month?: string }) {
   const p = requireStaff(ctx);
   const region = await scopedRegion(p, q.region);
-  const year = Number(q.month.slice(0, 4));
-  const last = monthEnd(q.month);
+  const month = q.month ?? monthShanghai(ctx.now);
+  const year = Number(month.slice(0, 4));
+  const last = monthEnd(month);
   const perPoint = Boolean(countyOf(region.path));
   const total = { allocatedFen: 0, spentFen: 0, spentInMonthFen: 0, balanceFen: 0 };
   const counties = [];
   const points = [];
   for (const bucket of await countiesUnder(region)) {
     const county = await findRegion(bucket);
-    const prefix = perPoint ? region.path : county?.path ?? bucket;
+    const prefix = region.path;
     const [allocation, funds, spending, pointList] = await Promise.all([
       store.getAllocation(bucket, year),
       store.pointFundsIn(bucket, year, prefix),
       store.expendituresUpTo(bucket, year, prefix, last),
       perPoint ? store.allPointsIn(bucket, prefix) : Promise.resolve([] as PointAttrs[]),
     ]);
-    const received = allocation !== undefined && allocation.receivedOn <= last;
     const own = onlyOperator(p) ? (x: { pointId: string }) => x.pointId === p.pointId : () => true;
     const sum = { allocatedFen: 0, spentFen: 0, spentInMonthFen: 0, balanceFen: 0 };
     const names = new Map(pointList.map((pt) => [pt.id, pt]));
     for (const f of funds.filter(own)) {
       const spent = spending.filter((e) => e.pointId === f.pointId);
       const row = {
-        allocatedFen: received ? f.allocatedFen : 0,
+        allocatedFen: f.allocatedFen,
         spentFen: spent.reduce((a, e) => a + e.amountFen, 0),
-        spentInMonthFen: spent.filter((e) => e.date.startsWith(q.month)).reduce((a, e) => a + e.amountFen, 0),
+        spentInMonthFen: spent.filter((e) => e.date.startsWith(month)).reduce((a, e) => a + e.amountFen, 0),
         balanceFen: 0,
       };
       row.balanceFen = row.allocatedFen - row.spentFen;
@@ -609,7 +613,7 @@ export async function fundsSummary(ctx: RequestCtx, q: { region?: string; month:
   }
   return {
     region: region.code,
-    month: q.month,
+    month,
     year,
     perPointFen: SUBSIDY_PER_POINT_FEN,
     ...(perPoint ? { points } : {}),
@@ -638,7 +642,7 @@ export async function publicPoints(ctx: RequestCtx, q: { region: string; near?: 
   const region = await findRegion(q.region);
   if (!region) throw new NotFound(`区划 ${q.region} 不存在`, 'REGION_NOT_FOUND');
   const buckets = await countiesUnder(region);
-  const points = (await Promise.all(buckets.map((b) => store.allPointsIn(b, countyOf(region.path) ? region.path : region.path, 'in_operation')))).flat();
+  const points = (await Promise.all(buckets.map((b) => store.allPointsIn(b, region.path, 'in_operation')))).flat();
   const kiosks = await store.kiosksOf(points.map((pt) => pt.id));
   const catalogue = (await listCatalogItems(ctx)).items;
   const rows = points.map((pt) => {

@@ -94,9 +94,12 @@ export interface AgreementAttrs {
   rightsAndDuties: string;
   responsibilities: string;
   majorProblemHandling: string;
+  parties?: string[];
   signedOn: string;
-  termStart: string;
-  termEnd: string;
+  termStart?: string;
+  termEnd?: string;
+  /** The term as written, when the agreement states it in words ("三年"). */
+  term?: string;
   recordedBy: string;
   recordedAt: string;
   version: number;
@@ -116,8 +119,10 @@ export interface InspectionAttrs {
   date: string;
   inspector: string;
   checklist: Record<InspectionItem, boolean>;
-  baseStandard: BaseStandard;
+  /** The base standard judged (absent when none was given or recorded: the checklist alone decides). */
+  baseStandard?: BaseStandard;
   passed: boolean;
+  result?: 'passed' | 'failed';
   failedItems: string[];
   remarks?: string;
   recordedBy: string;
