@@ -1,5 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
+import { Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { newApp } from '../../infra/stacks/build';
+import { Escalation } from '../../infra/constructs/escalation';
 import { prepareTable } from '../../test/helpers/table';
 import { createStaff } from '../../test/helpers/api';
 import { clock } from '../../shared/clock';
@@ -104,6 +109,46 @@ describe('the synthesized definition', () => {
     }
     expect(states.WaitForDeadline).toMatchObject({ Type: 'Wait', TimestampPath: '$.hold.waitUntil' });
     expect(JSON.stringify(asl)).not.toContain('Fn::');
+  });
+});
+
+describe('the construct', () => {
+  it('synthesizes cdk-nag clean in a stack of its own: Standard, traced, logged, and an alarm on failed executions', () => {
+    // Prepare
+    const app = newApp();
+    const stack = new Stack(app, 'EscalationOnly');
+    const fn = new lambda.Function(stack, 'Tasks', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+    });
+    const dummy = 'A stand-in for the escalation tasks function: only the construct is under test.';
+    for (const id of [
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'AwsSolutions-L1',
+      'Serverless-LambdaDefaultMemorySize',
+      'Serverless-LambdaDefaultTimeout',
+      'Serverless-LambdaDLQ',
+      'Serverless-LambdaLatestVersion',
+      'Serverless-LambdaTracing',
+    ])
+      Validations.of(fn).acknowledge({ id, reason: dummy });
+    const escalation = new Escalation(stack, 'Escalation', { tasksFunction: fn });
+    // Act: synthesis runs cdk-nag and throws on any finding
+    const template = Template.fromStack(stack);
+    // Assess
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ExecutionsFailed',
+      Namespace: 'AWS/States',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(escalation.stateMachine).toBeDefined();
   });
 });
 
