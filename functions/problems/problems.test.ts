@@ -225,7 +225,7 @@ describe('answering, resolving, reopening', () => {
     const p = (await file(filer, { category: 'system', description: '打印格式错乱', suggestion: '修复模板' })).body;
     const res = await api.call('POST', `/problems/${p.id}/answer`, { token: provinceReviewer.token, body: { answer: '无', beyondPower: true } });
     expect(res.status).toBe(400);
-    expect(res.body.error.details[0].field).toBe('beyondPower');
+    expect(res.body.error.details[0].field).toBe('body.beyondPower');
   });
 });
 
@@ -315,7 +315,7 @@ describe('designations', () => {
     // Assess
     expect(byOperator.status).toBe(403);
     expect(notReviewer.status).toBe(400);
-    expect(notReviewer.body.error.details[0].field).toBe('accountId');
+    expect(notReviewer.body.error.details[0].field).toBe('body.accountId');
     expect(badCategory.body.error.details[0].field).toBe('path.businessCategory');
     expect(refused).toEqual(before);
     expect(ok.body).toMatchObject({ countyCode: COUNTY, businessCategory: 'card', accountId: countyReviewer.account.id });

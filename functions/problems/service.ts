@@ -273,12 +273,12 @@ export async function answerProblem(ctx: RequestCtx, id: string, body: z.output<
   if (!isCurrentHolder(me, problem)) throw new Forbidden('只有当前承办人可以答复', 'NOT_HOLDER');
   if (problem.status !== 'open') throw new Conflict(`问题当前状态为 ${problem.status}，不能答复`, 'PROBLEM_NOT_OPEN');
   const today = dateShanghai(ctx.now);
-  if (body.deadline && body.deadline < today) throw badField('deadline', '承诺期限不能早于今天');
+  if (body.deadline && body.deadline < today) throw badField('body.deadline', '承诺期限不能早于今天');
 
   if (body.beyondPower) {
     // The county (or city) cannot solve it: up one level at once, the statement kept in the history.
     const up = nextLevelOf(problem.level);
-    if (!up) throw badField('beyondPower', '省工作专班为最高层级，不能再上报');
+    if (!up) throw badField('body.beyondPower', '省工作专班为最高层级，不能再上报');
     const moved = await moveUp(ctx, problem, up, `超出${problem.level === 'county' ? '县级' : '市级'}权限：${body.answer}`);
     return viewProblem(moved, ctx.now);
   }
@@ -635,11 +635,11 @@ export async function designateBackbone(ctx: RequestCtx, businessCategory: Busin
   requireRole(me, 'biz_admin');
   requireLevel(me, 'county');
   const account = await store.getAccount(accountId);
-  if (!account || !account.regionPath.split('/').includes(me.regionCode)) throw badField('accountId', '账号不存在或不在本县', 'ACCOUNT_NOT_FOUND');
+  if (!account || !account.regionPath.split('/').includes(me.regionCode)) throw badField('body.accountId', '账号不存在或不在本县', 'ACCOUNT_NOT_FOUND');
   if (account.regionCode !== me.regionCode || !account.roles.includes('reviewer') || isAdmin(account)) {
-    throw badField('accountId', '只能指定本县的县级审核（业务骨干）账号，且不能是管理员', 'NOT_A_COUNTY_REVIEWER');
+    throw badField('body.accountId', '只能指定本县的县级审核（业务骨干）账号，且不能是管理员', 'NOT_A_COUNTY_REVIEWER');
   }
-  if (account.status !== 'active') throw badField('accountId', `账号状态为 ${account.status}`, 'ACCOUNT_NOT_ACTIVE');
+  if (account.status !== 'active') throw badField('body.accountId', `账号状态为 ${account.status}`, 'ACCOUNT_NOT_ACTIVE');
   const existing = await store.getDesignation(me.regionCode, businessCategory);
   const next = {
     countyCode: me.regionCode,
@@ -671,7 +671,7 @@ export async function listDesignations(ctx: RequestCtx, q: z.output<typeof Regio
   const me = requireStaff(ctx);
   const region = await regionInScope(me, q.region);
   const county = countyOf(region.path);
-  if (!county) throw badField('region', '请指定一个县', 'COUNTY_REQUIRED');
+  if (!county) throw badField('query.region', '请指定一个县', 'COUNTY_REQUIRED');
   const page = await store.designationsPage(county, q.limit, q.cursor);
   return { items: page.items.map((d) => strip(d as unknown as Record<string, unknown>)), nextCursor: page.nextCursor };
 }
