@@ -14,6 +14,8 @@ export const CatalogItemView = z
     timeLimitWorkingDays: z.number(),
     channels: z.array(z.enum(CHANNELS)),
     materials: z.array(z.string()),
+    legalBasis: z.string().optional(),
+    procedure: z.string().optional(),
   })
   .meta({ id: 'CatalogItem' });
 

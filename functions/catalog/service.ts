@@ -9,8 +9,13 @@ import { currentVersion, forgetCurrentVersion, getVersion, itemOfVersion, itemsO
 import { applyChanges, duplicateCodes, structureDeviations } from './rules';
 
 export function viewItem(i: CatalogItemAttrs) {
-  const { code, version, group, category, nameZh, nameEn, review, timeLimitWorkingDays, channels, materials } = i;
-  return { code, version, group, category, nameZh, nameEn, review, needsReview: review !== 'none', timeLimitWorkingDays, channels, materials };
+  const { code, version, group, category, nameZh, nameEn, review, timeLimitWorkingDays, channels, materials, legalBasis, procedure } = i;
+  // K3 (四公开): procedure and legal basis are public too, when the version states them.
+  return {
+    code, version, group, category, nameZh, nameEn, review, needsReview: review !== 'none', timeLimitWorkingDays, channels, materials,
+    ...(legalBasis ? { legalBasis } : {}),
+    ...(procedure ? { procedure } : {}),
+  };
 }
 
 export async function getRegion(code: string) {

@@ -36,12 +36,12 @@ describe('publishing catalogue versions', () => {
     // Act
     const res = await api.call('POST', '/catalog/versions', {
       token: bizAdmin,
-      body: { basedOn: 1, note: '缩短养老保险参保登记时限', change: [{ code: 'S01', timeLimitWorkingDays: 3, materials: ['居民身份证'] }] },
+      body: { basedOn: 1, note: '缩短养老保险参保登记时限', change: [{ code: 'S01', timeLimitWorkingDays: 3, materials: ['居民身份证'], legalBasis: '《社会保险法》第十二条' }] },
     });
     // Assess
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ version: 2, status: 'published', itemCount: 40, basedOn: 1, changed: ['S01'], added: [], retired: [], current: true });
-    expect((await api.call('GET', '/public/catalog/items/S01')).body).toMatchObject({ version: 2, timeLimitWorkingDays: 3, materials: ['居民身份证'] });
+    expect((await api.call('GET', '/public/catalog/items/S01')).body).toMatchObject({ version: 2, timeLimitWorkingDays: 3, materials: ['居民身份证'], legalBasis: '《社会保险法》第十二条' });
     expect((await api.call('GET', '/public/catalog/items')).body.items.every((i: { version: number }) => i.version === 2)).toBe(true);
     const v1 = await api.call('GET', '/catalog/versions/1', { token: bizAdmin });
     expect(v1.body.items).toHaveLength(40);
