@@ -220,5 +220,9 @@ describe('authorization matrix of the account endpoints', () => {
       body: { kind: 'create', person: person('本村新人'), regionCode: VILLAGE_A, pointId: (await api.call('GET', '/me', { token: tokens.operator })).body.pointId, roles: ['operator'] },
     });
     expect(own.status).toBe(201);
+    // …and the unit sees its own forms (and their outcome), nothing of the county's other villages
+    const unitList = await api.call('GET', `/account-requests?region=${VILLAGE_A}`, { token: tokens.operator });
+    expect(unitList.body.items.map((r: { id: string }) => r.id)).toEqual([own.body.id]);
+    expect((await api.call('GET', `/account-requests/${own.body.id}`, { token: tokens.operator })).body.status).toBe('filed');
   });
 });

@@ -79,6 +79,27 @@ describe('separation of duties when roles are written (403 SEPARATION_OF_DUTIES,
     expect(await tableSnapshot()).toEqual(before);
   });
 
+  it('county admins cannot act on their own accounts either (SEPARATION_OF_DUTIES before any level check)', async () => {
+    // Prepare
+    const sysP = person('县系统自操作');
+    const bizP = person('县业务自操作');
+    const sys = await provisionOverHttp(api, { filer: provSys, decider: provBiz, sysAdmin: provSys, bizAdmin: provBiz }, { person: sysP, regionCode: COUNTY, roles: ['sys_admin'] });
+    const biz = await provisionOverHttp(api, { filer: provSys, decider: provBiz, sysAdmin: provSys, bizAdmin: provBiz }, { person: bizP, regionCode: COUNTY, roles: ['biz_admin'] });
+    const sysToken = await api.login(sysP.idNumber);
+    const bizToken = await api.login(bizP.idNumber);
+    const before = await tableSnapshot();
+    // Act
+    const results = [
+      await api.call('POST', `/accounts/${sys.accountId}/freeze`, { token: sysToken }),
+      await api.call('POST', `/accounts/${sys.accountId}/deregister`, { token: sysToken }),
+      await api.call('PUT', `/accounts/${biz.accountId}/roles`, { token: bizToken, body: { roles: ['biz_admin', 'supervisor'], version: (await account(biz.accountId)).version } }),
+      await api.call('PUT', `/accounts/${sys.accountId}/roles`, { token: bizToken, body: { roles: ['sys_admin', 'operator'], version: (await account(sys.accountId)).version } }),
+    ];
+    // Assess
+    expect(results.map((r) => [r.status, r.body.error.code])).toEqual(Array(4).fill([403, 'SEPARATION_OF_DUTIES']));
+    expect(await tableSnapshot()).toEqual(before);
+  });
+
   it('only the province links admin roles: a county business admin cannot make anyone an admin', async () => {
     // Prepare: county admins, and a county reviewer account managed by the county
     const countyBizP = person('县业务');

@@ -210,8 +210,9 @@ export async function decideAccountRequest(ctx: RequestCtx, id: string, input: {
   requireAnyAdmin(p);
   const req = await getRequest(id);
   if (!req) throw new NotFound('申请单不存在', 'REQUEST_NOT_FOUND');
-  requireManager(p, req.managerLevel, req.regionPath, '申请单');
+  requireInScope(p, req.regionPath, '申请单');
   await requireNotAboutSelf(p, req);
+  requireManager(p, req.managerLevel, req.regionPath, '申请单');
   if (req.status !== 'filed') throw new Conflict(`申请单已${req.status === 'rejected' ? '驳回' : '审批'}`, 'REQUEST_NOT_OPEN');
   const at = isoShanghai(ctx.now);
   const next: AccountRequestAttrs = {
@@ -239,10 +240,11 @@ export async function getAccountRequest(ctx: RequestCtx, id: string) {
   const p = requireStaff(ctx);
   const req = await getRequest(id);
   if (!req) throw new NotFound('申请单不存在', 'REQUEST_NOT_FOUND');
-  // The filer (the applicant unit) always sees its form and the outcome.
+  // The filer (the applicant unit) always sees its form and the outcome; so does the unit's
+  // staff (operators of that village or township), the admins and supervisors above it.
   if (req.filedBy.accountId === p.accountId) return requestView(req);
   requireInScope(p, req.regionPath, '申请单');
-  requireRole(p, 'sys_admin', 'biz_admin', 'supervisor');
+  requireRole(p, 'sys_admin', 'biz_admin', 'supervisor', 'operator');
   return requestView(req);
 }
 
@@ -251,7 +253,7 @@ export async function listAccountRequests(
   q: { region?: string; status?: AccountRequestStatus; month?: string; limit: number; cursor?: string },
 ) {
   const p = requireStaff(ctx);
-  requireRole(p, 'sys_admin', 'biz_admin', 'supervisor');
+  requireRole(p, 'sys_admin', 'biz_admin', 'supervisor', 'operator');
   const region = await requireRegion(q.region ?? p.regionCode, 'region');
   requireInScope(p, region.path, '区划');
   const page = q.month
@@ -272,8 +274,9 @@ export async function createAccountFromRequest(ctx: RequestCtx, requestId: strin
   requireAdminRole(p, 'sys_admin');
   const req = await getRequest(requestId);
   if (!req) throw new NotFound('申请单不存在', 'REQUEST_NOT_FOUND');
-  requireManager(p, req.managerLevel, req.regionPath, '申请单');
+  requireInScope(p, req.regionPath, '申请单');
   await requireNotAboutSelf(p, req);
+  requireManager(p, req.managerLevel, req.regionPath, '申请单');
   if (req.status !== 'approved') throw new Conflict('申请单尚未批准或已办结', 'REQUEST_NOT_APPROVED');
   if (req.accountCreatedAt) throw new Conflict('此申请单已开通账号', 'REQUEST_ALREADY_FULFILLED');
   const at = isoShanghai(ctx.now);
@@ -405,9 +408,9 @@ export async function setAccountRoles(ctx: RequestCtx, id: string, input: { role
   requireAdminRole(p, 'biz_admin');
   const a = await getAccount(id);
   if (!a) throw notFoundAccount();
-  requireManager(p, managerLevelOf(a), a.regionPath, '账号');
+  requireInScope(p, a.regionPath, '账号');
+  // Separation of duties first: the answer is the same whoever manages the account.
   requireNotSelf(p, a.id);
-  if (a.status === 'deregistered') throw new Conflict('账号已注销，不能再关联角色', 'ACCOUNT_DEREGISTERED');
   const roles = input.roles;
   requireSeparatedRoles(roles);
   const adminsAsked = roles.filter((r) => ADMIN_ROLES.includes(r));
@@ -417,6 +420,8 @@ export async function setAccountRoles(ctx: RequestCtx, id: string, input: { role
   if (adminsAsked.length > 0 && a.roles.some((r) => otherAdmins.includes(r))) {
     throw new Forbidden('同一人不得兼任系统管理员和业务管理员（先撤销原管理员角色）', 'SEPARATION_OF_DUTIES');
   }
+  requireManager(p, managerLevelOf(a), a.regionPath, '账号');
+  if (a.status === 'deregistered') throw new Conflict('账号已注销，不能再关联角色', 'ACCOUNT_DEREGISTERED');
   const placement = placementIssues(roles, a.regionPath, roles.includes('operator') ? a.pointId : undefined);
   if (placement.length) {
     const issues = placement.map((i) => ({ field: i.field === 'pointId' ? 'body.roles' : `body.${i.field}`, message: i.message }));
@@ -497,8 +502,9 @@ export async function changeStatus(
   requireAdminRole(p, 'sys_admin');
   const a = await getAccount(id);
   if (!a) throw notFoundAccount();
-  requireManager(p, managerLevelOf(a), a.regionPath, '账号');
+  requireInScope(p, a.regionPath, '账号');
   requireNotSelf(p, a.id);
+  requireManager(p, managerLevelOf(a), a.regionPath, '账号');
   if (a.status === 'deregistered') throw new Conflict('账号已注销，不可恢复', 'ACCOUNT_DEREGISTERED');
   if (!FROM[action].includes(a.status)) throw new Conflict(`账号当前状态为 ${a.status}，不能${action}`, 'INVALID_ACCOUNT_STATUS', { status: a.status });
   if (opts.version !== undefined && opts.version !== a.version) throw new Conflict('记录已被他人修改，请刷新后重试', 'STALE_VERSION');
