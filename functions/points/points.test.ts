@@ -211,7 +211,7 @@ describe('a village point from planned to formal operation', () => {
     // the subsidy: allocated once per county-year from the count of points, spent within the balance
     const alloc = ok(await api.call('POST', '/funds/allocations', { token: bizAdmin, body: { regionCode: COUNTY, year: 2024, receivedOn: '2024-03-15' } }), 201);
     expect(alloc.body).toMatchObject({ pointCount: 93, perPointFen: 150000, totalFen: 93 * 150000, alreadyAllocated: false });
-    const again = ok(await api.call('POST', '/funds/allocations', { token: bizAdmin, body: { regionCode: COUNTY, year: 2024, receivedOn: '2024-03-20' } }));
+    const again = ok(await api.call('POST', '/funds/allocations', { token: bizAdmin, body: { regionCode: COUNTY, year: 2024, receivedOn: '2024-03-20' } }), 201);
     expect(again.body).toMatchObject({ totalFen: 93 * 150000, receivedOn: '2024-03-15', alreadyAllocated: true });
     const spend = (amountFen: number, voucherNumber: string, date = '2024-07-10', category = 'network') =>
       api.call('POST', '/funds/expenditures', { token: bizAdmin, body: { pointId: id, category, amountFen, date, voucherNumber } });

@@ -29,7 +29,6 @@ import {
 } from '../../shared/db/entities';
 import { BadRequest, Conflict, NotFound, badField } from '../../shared/http/errors';
 import type { RequestCtx, StaffPrincipal } from '../../shared/http/context';
-import { RawReply } from '../../shared/http/pipeline';
 import { requireInScope, requireLevel, requirePointScope, requireRole, requireStaff, requireWriter } from '../../shared/security/authorize';
 import { countyOf, inRegionScope, scopeBucketOf } from '../../shared/security/scope';
 import { dateShanghai, isoShanghai, monthShanghai } from '../../shared/clock';
@@ -458,7 +457,7 @@ export async function deviceProgress(ctx: RequestCtx, q: { region?: string; asOf
 
 /**
  * The year's subsidy for a county, from its points (all not closed): 150000 fen each. Once per
- * county-year: a second call returns the first allocation (200). Point accounts are written
+ * county-year: a second call returns the first allocation (`alreadyAllocated: true`). Point accounts are written
  * in chunks (each its own Tx with a log entry, idempotent: if_not_exists), the county header
  * last — the header's conditional Put is what makes the allocation happen once.
  */
@@ -471,7 +470,7 @@ export async function allocateFunds(ctx: RequestCtx, body: { regionCode: string;
   const receivedOn = body.receivedOn ?? dateShanghai(ctx.now);
   checkDate('receivedOn', receivedOn, ctx);
   const existing = await store.getAllocation(region.code, body.year, true);
-  if (existing) return new RawReply(200, JSON.stringify({ ...view(existing), alreadyAllocated: true }), { 'content-type': 'application/json; charset=utf-8' });
+  if (existing) return { ...view(existing), alreadyAllocated: true };
 
   const points = (await store.allPointsIn(region.code, region.path)).filter((pt) => pt.stage !== 'closed');
   const CHUNK = 90;
@@ -511,7 +510,7 @@ export async function allocateFunds(ctx: RequestCtx, body: { regionCode: string;
     // A concurrent call allocated first: answer with its allocation, as a retry would get.
     if (err instanceof Conflict && err.code === 'ALREADY_ALLOCATED') {
       const first = await store.getAllocation(region.code, body.year, true);
-      if (first) return new RawReply(200, JSON.stringify({ ...view(first), alreadyAllocated: true }), { 'content-type': 'application/json; charset=utf-8' });
+      if (first) return { ...view(first), alreadyAllocated: true };
     }
     throw err;
   }

@@ -107,7 +107,8 @@ export async function activeOperatorAt(point: Pick<PointAttrs, 'id' | 'scopeBuck
   const page = await queryPage<AccountAttrs>(
     {
       ...accountsByStatus(point.scopeBucket, 'active'),
-      skPrefix: point.regionPath,
+      // The township's subtree: an operator of a village point may hold a township-level account.
+      skPrefix: point.regionPath.split('/').slice(0, 4).join('/'),
       filter: {
         expression: '#pid = :pid AND contains(#roles, :op)',
         names: { '#pid': 'pointId', '#roles': 'roles' },
