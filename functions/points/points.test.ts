@@ -221,13 +221,24 @@ describe('a village point from planned to formal operation', () => {
     expect(over.details).toEqual({ balanceFen: 70_000, amountFen: 70_001 });
     await refused(spend(1_000, 'PZ-2024-001'), 'DUPLICATE_VOUCHER');
     await refused(spend(1_000, 'PZ-2023-009', '2023-12-01'), 'NO_ALLOCATION');
+    // two spends racing for one balance: the conditional update lets exactly one through
+    const race = await Promise.all(
+      ['PZ-RACE-1', 'PZ-RACE-2'].map((voucherNumber) =>
+        api.call('POST', '/funds/expenditures', { token: bizAdmin, body: { pointId: taowan.id, category: 'publicity', amountFen: 100_000, date: '2024-07-15', voucherNumber } }),
+      ),
+    );
+    expect(race.map((r) => r.status).sort()).toEqual([201, 409]);
+    // two transitions racing on one version: one wins, the other is stale
+    const twice = await Promise.all([0, 1].map(() => api.call('POST', `/points/${taowan.id}/stage`, { token: bizAdmin, body: { to: 'set_up', date: '2024-04-20', version: taowan.version } })));
+    expect(twice.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(ok(await api.call('GET', `/points/${taowan.id}/stages`, { token: bizAdmin })).body.items).toHaveLength(1);
     const summary = ok(await api.call('GET', `/funds/summary?region=${PUCHENG}&month=2024-07`, { token: countySupervisor })).body;
     expect(summary.points.find((r: { pointId: string }) => r.pointId === id)).toMatchObject({ allocatedFen: 150_000, spentFen: 80_000, spentInMonthFen: 50_000, balanceFen: 70_000 });
     const june = ok(await api.call('GET', `/funds/summary?region=${COUNTY}&month=2024-06`, { token: citySupervisor })).body;
     expect(june.total).toMatchObject({ allocatedFen: 93 * 150000, spentFen: 30_000, spentInMonthFen: 30_000, balanceFen: 93 * 150000 - 30_000 });
     const city = ok(await api.call('GET', '/funds/summary?region=141000000000&month=2024-07', { token: citySupervisor })).body;
     expect(city.points).toBeUndefined();
-    expect(city.counties.find((c: { countyCode: string }) => c.countyCode === COUNTY)).toMatchObject({ spentFen: 80_000, executionPercent: 0.5 });
+    expect(city.counties.find((c: { countyCode: string }) => c.countyCode === COUNTY)).toMatchObject({ spentFen: 180_000, spentInMonthFen: 150_000, executionPercent: 1.2 });
 
     // the operator sees their own point (and its funds), nothing else
     const opToken = await api.login(operator.idNumber);
