@@ -1,9 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from '../../shared/db/client';
+import { newId } from '../../shared/ids';
 import { prepareTable } from '../../test/helpers/table';
 import { BOOTSTRAP, createStaff, startTestApi, type TestApi } from '../../test/helpers/api';
 import { clock } from '../../shared/clock';
 import { getItem, queryAll } from '../../shared/db/store';
-import { Account, opLogByTarget, type AccountAttrs } from '../../shared/db/entities';
+import { Account, opLogByTarget, type AccountAttrs, type AccountStatus } from '../../shared/db/entities';
 import { SCHEDULES } from '../../shared/schedules';
 import * as jobs from './jobs';
 import { lockDeadline } from './rules';
@@ -118,5 +121,45 @@ describe('daily inactivity lock (A8)', () => {
     const res = await api.call('GET', '/me', { token });
     // Assess
     expect([res.status, res.body.error.code]).toEqual([403, 'ACCOUNT_LOCKED']);
+  });
+
+  it('finds its candidates with Queries on the status index, never a Scan, and locks exactly the due ones among many', async () => {
+    // Prepare: 300 city-level supervisor accounts (their own partition): 100 due, 200 recent; 50 frozen long ago
+    const CITY = '141000000000';
+    const path = '140000000000/141000000000';
+    const make = (lastLoginAt: string, status: AccountStatus = 'active'): AccountAttrs => ({
+      id: newId(), name: '督导', idNumberSealed: 'v1.x.x.x', idNumberMasked: '1410**********0000', personIndex: newId(),
+      phoneSealed: 'v1.x.x.x', phoneMasked: '139****0000', regionCode: CITY, regionPath: path, scopeBucket: CITY,
+      roles: ['supervisor'], status, createdAt: CREATED, lastLoginAt, sessionEpoch: 1, version: 1,
+    });
+    const due = Array.from({ length: 100 }, () => make(LAST_LOGIN));
+    const recent = [...Array.from({ length: 100 }, () => make('2026-03-01T08:00:00.000+08:00')), ...Array.from({ length: 100 }, () => make('2026-04-10T08:00:00.000+08:00'))];
+    const frozen = Array.from({ length: 50 }, () => make(LAST_LOGIN, 'frozen'));
+    const all = [...due, ...recent, ...frozen];
+    for (let i = 0; i < all.length; i += 25) {
+      await db().send(new BatchWriteCommand({ RequestItems: { [tableName()]: all.slice(i, i + 25).map((a) => ({ PutRequest: { Item: Account.item(a) } })) } }));
+    }
+    clock.set(() => new Date(lockDeadline(LAST_LOGIN).getTime() + DAY));
+    const sent: string[] = [];
+    const original = db().send.bind(db()) as (...a: unknown[]) => unknown;
+    const spy = vi.spyOn(db(), 'send').mockImplementation(((cmd: { constructor: { name: string } }, ...rest: unknown[]) => {
+      sent.push(cmd.constructor.name);
+      return original(cmd, ...rest);
+    }) as never);
+    // Act
+    const started = performance.now();
+    const result = await jobs.lockInactiveAccounts({});
+    const ms = performance.now() - started;
+    spy.mockRestore();
+    // Assess
+    expect(sent).not.toContain('ScanCommand');
+    expect(sent.filter((n) => n === 'QueryCommand').length).toBeLessThan(20);
+    const statuses = async (xs: AccountAttrs[]) => [...new Set(await Promise.all(xs.map(async (a) => (await account(a.id)).status)))];
+    expect(await statuses(due)).toEqual(['locked']);
+    expect(await statuses(recent)).toEqual(['active']);
+    expect(await statuses(frozen)).toEqual(['frozen']);
+    expect(result.locked).toBeGreaterThanOrEqual(100);
+    expect(result.checked).toBeLessThan(110); // the 200 recent accounts never left the index
+    console.info(`lockInactiveAccounts: ${result.checked} candidates, ${result.locked} locked, ${sent.filter((n) => n === 'QueryCommand').length} queries, ${Math.round(ms)} ms`);
   });
 });
