@@ -160,3 +160,51 @@ describe('request → approve → create → roles → login', () => {
     expect(misplaced.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['body.pointId', 'body.roles']);
   });
 });
+
+describe('change and deregister forms', () => {
+  it('a change form moves an operator to another point; a deregister form ends the account; both archived', async () => {
+    // Prepare: county admins and an operator at one point
+    const sysP = person('县系统B');
+    const bizP = person('县业务B');
+    await provisionOverHttp(api, { filer: provSys, decider: provBiz, sysAdmin: provSys, bizAdmin: provBiz }, { person: sysP, regionCode: COUNTY, roles: ['sys_admin'] });
+    await provisionOverHttp(api, { filer: provSys, decider: provBiz, sysAdmin: provSys, bizAdmin: provBiz }, { person: bizP, regionCode: COUNTY, roles: ['biz_admin'] });
+    const countySys = await api.login(sysP.idNumber);
+    const countyBiz = await api.login(bizP.idNumber);
+    const from = await putPoint(VILLAGE);
+    const to = await putPoint('141033100201');
+    const opP = person('调动操作员');
+    const op = await provisionOverHttp(api, { filer: countyBiz, decider: countySys, sysAdmin: countySys, bizAdmin: countyBiz }, { person: opP, regionCode: VILLAGE, pointId: from, roles: ['operator'] });
+    const opToken = await api.login(opP.idNumber);
+
+    // Act: change (new village and point, same role)
+    const change = await api.call('POST', '/account-requests', {
+      token: opToken,
+      body: { kind: 'change', person: { ...opP, phone: testPhone() }, regionCode: '141033100201', pointId: to, roles: ['operator'] },
+    });
+    const wrongUnit = change.status; // the operator's unit is its own village: not the target village
+    const byCounty = await api.call('POST', '/account-requests', {
+      token: countyBiz,
+      body: { kind: 'change', person: { ...opP, phone: testPhone() }, regionCode: '141033100201', pointId: to, roles: ['operator'] },
+    });
+    await api.call('POST', `/account-requests/${byCounty.body.id}/decision`, { token: countySys, body: { approve: true } });
+    const changed = await api.call('POST', '/accounts', { token: countySys, body: { requestId: byCounty.body.id } });
+    const changeForm = await api.call('GET', `/account-requests/${byCounty.body.id}`, { token: countyBiz });
+    // Act: deregister, filed by the county, fulfilled through POST /accounts
+    const dereg = await api.call('POST', '/account-requests', { token: countyBiz, body: { kind: 'deregister', person: opP, regionCode: '141033100201', roles: [] } });
+    await api.call('POST', `/account-requests/${dereg.body.id}/decision`, { token: countySys, body: { approve: true, reason: '离岗' } });
+    const ended = await api.call('POST', '/accounts', { token: countySys, body: { requestId: dereg.body.id } });
+    const again = await api.call('POST', '/accounts', { token: countySys, body: { requestId: dereg.body.id } });
+
+    // Assess
+    expect(wrongUnit).toBe(404);
+    expect(byCounty.status).toBe(201);
+    expect(byCounty.body.accountId).toBe(op.accountId);
+    expect(changed.body).toMatchObject({ id: op.accountId, regionCode: '141033100201', pointId: to, roles: ['operator'] });
+    expect(changeForm.body.status).toBe('fulfilled');
+    expect(ended.status).toBe(201);
+    expect(ended.body).toMatchObject({ id: op.accountId, status: 'deregistered', roles: [] });
+    expect(again.status).toBe(409);
+    expect((await api.call('GET', `/account-requests/${dereg.body.id}`, { token: countyBiz })).body.status).toBe('fulfilled');
+    expect((await api.call('GET', '/me', { token: opToken })).status).toBe(403);
+  });
+});
