@@ -236,13 +236,6 @@ export async function changeStage(ctx: RequestCtx, id: string, body: { to: Exclu
       undefined,
       { ':iid': latest.inspectionId, ':t': true },
     );
-    if (needsKiosk(point.kind)) {
-      const kiosk = await store.getKiosk(id, true);
-      if (!kiosk || !KIOSK_READY.includes(kiosk.stage)) {
-        throw missing('KIOSK_NOT_READY', '行政村、社区服务点须先完成自助设备安装调试（debugged）才能验收', 'kiosk_debugged');
-      }
-      tx.check(PointKiosk.key({ pointId: id }), '#st IN (:a, :b)', { code: 'KIOSK_NOT_READY', message: '自助设备未完成安装调试' }, { '#st': 'stage' }, { ':a': KIOSK_READY[0], ':b': KIOSK_READY[1] });
-    }
   }
   const change = {
     id: newId(),

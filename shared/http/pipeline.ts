@@ -94,6 +94,10 @@ function rawBody(event: APIGatewayProxyEventV2): string | undefined {
   }
 }
 
+function isEmptyObject(text: string): boolean {
+  return /^\s*\{\s*\}\s*$/.test(text);
+}
+
 function lowerHeaders(event: APIGatewayProxyEventV2): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) out[k.toLowerCase()] = v;
@@ -222,8 +226,8 @@ export function domainHandler<R extends Record<string, RouteSpec>>(api: DomainAp
       } catch {
         throw new BadRequest('body: 请求体不是有效的 JSON', [{ field: 'body', message: '不是有效的 JSON' }]);
       }
-    } else if (!spec.body && text !== undefined && text.trim() !== '' && spec.method !== 'GET') {
-      // A body where none is expected is a client mistake worth naming.
+    } else if (!spec.body && text !== undefined && text.trim() !== '' && spec.method !== 'GET' && !isEmptyObject(text)) {
+      // A body where none is expected is a client mistake worth naming (an empty {} is harmless).
       throw new BadRequest('body: 此接口不接受请求体', [{ field: 'body', message: '此接口不接受请求体' }]);
     }
     // A body schema that accepts undefined makes the body optional (e.g. a freeze with or without a reason).
