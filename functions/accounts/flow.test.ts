@@ -161,6 +161,29 @@ describe('request → approve → create → roles → login', () => {
   });
 });
 
+describe('an operator form that names the village but not the point', () => {
+  it('takes the village\'s one point (every region is seeded with its planned point)', async () => {
+    // Prepare: county admins, and a village whose only point is its seeded planned one
+    const roles = { filer: provSys, decider: provBiz, sysAdmin: provSys, bizAdmin: provBiz };
+    const sysP = person('县系统管理员二');
+    const bizP = person('县业务管理员二');
+    await provisionOverHttp(api, roles, { person: sysP, regionCode: COUNTY, roles: ['sys_admin'] });
+    await provisionOverHttp(api, roles, { person: bizP, regionCode: COUNTY, roles: ['biz_admin'] });
+    const countyBiz = await api.login(bizP.idNumber);
+    const points = await api.call('GET', '/points?region=141033100201', { token: countyBiz });
+    const own = points.body.items.filter((pt: { regionCode: string }) => pt.regionCode === '141033100201');
+    expect(own).toHaveLength(1);
+    // Act
+    const filed = await api.call('POST', '/account-requests', {
+      token: countyBiz,
+      body: { kind: 'create', person: person('桃湾村操作员'), regionCode: '141033100201', roles: ['operator'] },
+    });
+    // Assess
+    expect(filed.status).toBe(201);
+    expect(filed.body.pointId).toBe(own[0].id);
+  });
+});
+
 describe('change and deregister forms', () => {
   it('a change form moves an operator to another point; a deregister form ends the account; both archived', async () => {
     // Prepare: county admins and an operator at one point

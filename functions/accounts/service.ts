@@ -57,6 +57,7 @@ import {
   liveAccountOfPerson,
   replaceAccount,
   requestQueries,
+  solePointOfRegion,
 } from './store';
 import { buildAuditReport, auditMonthEnd, type AuditReport } from './audit';
 
@@ -134,6 +135,11 @@ export async function fileAccountRequest(ctx: RequestCtx, input: FileRequestInpu
     throw new BadRequest(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
   }
   requireSeparatedRoles(roles);
+  if (input.kind !== 'deregister' && roles.includes('operator') && !input.pointId) {
+    // api.md makes pointId optional: a village or township has one point, so the form may name just the region.
+    const sole = await solePointOfRegion(region);
+    if (sole) input = { ...input, pointId: sole.id };
+  }
   if (input.kind !== 'deregister') {
     const issues = placementIssues(roles, region.path, input.pointId).map((i) => ({ field: `body.${i.field}`, message: i.message }));
     if (issues.length) throw new BadRequest(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues, 'ROLE_PLACEMENT');

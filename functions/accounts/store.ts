@@ -11,6 +11,7 @@ import {
   accountRequestsInBucket,
   accountsByStatus,
   accountsInBucket,
+  pointsInBucket,
   type AccountAttrs,
   type AccountAuditAttrs,
   type AccountRequestAttrs,
@@ -38,6 +39,16 @@ export async function liveAccountOfPerson(personIndex: string): Promise<AccountA
   if (!link) return undefined;
   const a = await getAccount(link.accountId);
   return a && a.status !== 'deregistered' ? a : undefined;
+}
+
+/**
+ * The one open point of a region (every region has its seeded point), for operator forms that
+ * name the village or township but not the point id; undefined when there is none or several.
+ */
+export async function solePointOfRegion(region: RegionAttrs): Promise<PointAttrs | undefined> {
+  const inSubtree = await queryAll<PointAttrs>({ ...pointsInBucket(scopeBucketOf(region.path)), skPrefix: `${region.path}#` });
+  const own = inSubtree.filter((pt) => pt.regionCode === region.code && pt.stage !== 'closed');
+  return own.length === 1 ? own[0] : undefined;
 }
 
 export async function getPoints(ids: string[]): Promise<Map<string, PointAttrs>> {
