@@ -41,17 +41,23 @@ export const ReviewCaseBody = z
     }
   });
 
-export const SupplementCaseBody = z.strictObject({
-  materialsReceived: materialList.min(1, { message: '至少一项补正材料' }),
-  note: longText(500).optional(),
-  version: version.optional(),
-});
+/** Without a list, the supplement brings exactly what the return asked for. */
+export const SupplementCaseBody = z
+  .strictObject({
+    materialsReceived: materialList.min(1, { message: '至少一项补正材料' }).optional(),
+    note: longText(500).optional(),
+    version: version.optional(),
+  })
+  .prefault({});
 
-export const CompleteCaseBody = z.strictObject({
-  result: longText(1000),
-  delivery: z.enum(RESULT_DELIVERIES),
-  version: version.optional(),
-});
+/** The result handed back; by default on the spot (当场交付). */
+export const CompleteCaseBody = z
+  .strictObject({
+    result: longText(1000).default('已办结，结果已交付申请人'),
+    delivery: z.enum(RESULT_DELIVERIES).default('on_the_spot'),
+    version: version.optional(),
+  })
+  .prefault({});
 
 export const RateCaseBody = z.strictObject({
   score: z.number().int().min(1, { message: '1–5 分' }).max(5, { message: '1–5 分' }),

@@ -23,7 +23,7 @@ import {
 } from '../../shared/db/entities';
 import type { RequestCtx, StaffPrincipal } from '../../shared/http/context';
 import { BadRequest, Conflict, Forbidden, NotFound, badField, type FieldIssue } from '../../shared/http/errors';
-import { dateShanghai, isoShanghai, monthShanghai } from '../../shared/clock';
+import { dateShanghai, isoShanghai } from '../../shared/clock';
 import { newId } from '../../shared/ids';
 import { dueDateOf, previousWorkingDay } from '../../shared/calendar';
 import { findRegion } from '../../shared/regions';
@@ -238,7 +238,7 @@ export async function acceptCase(ctx: RequestCtx, body: AcceptInput) {
       }),
     )
     .log({ action: 'case.accept', targetType: 'Case', targetId: c.id, after: logState(c), countyCode: county, regionCode: c.regionCode });
-  bumpCounters(tx, c, monthShanghai(ctx.now), { accepted: 1, [`ch_${c.channel}`]: 1, [`item_${c.itemCode}`]: 1 });
+  bumpCounters(tx, c, ctx.now, { accepted: 1, [`ch_${c.channel}`]: 1, [`item_${c.itemCode}`]: 1 });
   syncProvisionalMarkers(tx, c.id, [], c.provisionalYears, c.dueDate);
   await commit(tx);
   return caseView(ctx, c, { reveal: false });
@@ -256,13 +256,14 @@ export async function submitCase(ctx: RequestCtx, id: string, body?: { version?:
     .replace(Case.item(next), c.version, stateCondition('accepted'))
     .put(step(ctx, next, 'submit', 'operator', c.status, body?.note))
     .log({ action: 'case.submit', targetType: 'Case', targetId: c.id, before: logState(c), after: logState({ ...next, version: c.version + 1 }), countyCode: c.scopeBucket, regionCode: c.regionCode });
-  bumpCounters(tx, c, monthShanghai(ctx.now), { submitted: 1 });
+  bumpCounters(tx, c, ctx.now, { submitted: 1 });
   await commit(tx);
   return caseView(ctx, { ...next, version: c.version + 1 }, { reveal: false });
 }
 
-export async function supplementCase(ctx: RequestCtx, id: string, body: { materialsReceived: string[]; note?: string; version?: number }) {
+export async function supplementCase(ctx: RequestCtx, id: string, input: { materialsReceived?: string[]; note?: string; version?: number }) {
   const { c } = await ownCase(ctx, id);
+  const body = { ...input, materialsReceived: input.materialsReceived ?? c.decision?.missingMaterials ?? [] };
   requireVersion(c, body.version);
   requireStatus(c, ['returned'], '补正');
   const today = dateShanghai(ctx.now);
@@ -286,7 +287,7 @@ export async function supplementCase(ctx: RequestCtx, id: string, body: { materi
     .replace(Case.item(next), c.version, stateCondition('returned'))
     .put(step(ctx, next, 'supplement', 'operator', c.status, body.note, { materialsReceived: uniq(body.materialsReceived), pausedWorkingDays: pausedNow, dueDateBefore: c.dueDate, dueDate: next.dueDate }))
     .log({ action: 'case.supplement', targetType: 'Case', targetId: c.id, before: logState(c), after: logState({ ...next, version: c.version + 1 }), countyCode: c.scopeBucket, regionCode: c.regionCode });
-  bumpCounters(tx, c, monthShanghai(ctx.now), { supplemented: 1 });
+  bumpCounters(tx, c, ctx.now, { supplemented: 1 });
   syncProvisionalMarkers(tx, c.id, c.provisionalYears, next.provisionalYears, next.dueDate);
   await commit(tx);
   return caseView(ctx, { ...next, version: c.version + 1 }, { reveal: false });
@@ -324,7 +325,7 @@ export async function completeCase(ctx: RequestCtx, id: string, body: { result: 
     .replace(Case.item(next), c.version, stateCondition(c.status))
     .put(step(ctx, next, 'complete', 'operator', c.status, undefined, { delivery: body.delivery, onTime }))
     .log({ action: 'case.complete', targetType: 'Case', targetId: c.id, before: logState(c), after: logState({ ...next, version: c.version + 1 }), countyCode: c.scopeBucket, regionCode: c.regionCode });
-  bumpCounters(tx, c, monthShanghai(ctx.now), closingCounters(c, onTime, 'completed'));
+  bumpCounters(tx, c, ctx.now, closingCounters(c, onTime, 'completed'));
   // A closed case's verdict is fixed: it leaves the provisional recomputation.
   syncProvisionalMarkers(tx, c.id, c.provisionalYears, [], c.dueDate);
   await commit(tx);
@@ -391,7 +392,7 @@ export async function reviewCase(
       }),
     )
     .log({ action: `case.review.${body.decision}`, targetType: 'Case', targetId: c.id, before: logState(c), after: logState({ ...next, version: c.version + 1 }), countyCode: c.scopeBucket, regionCode: c.regionCode });
-  bumpCounters(tx, c, monthShanghai(ctx.now), counters);
+  bumpCounters(tx, c, ctx.now, counters);
   if (next.status === 'rejected') syncProvisionalMarkers(tx, c.id, c.provisionalYears, [], c.dueDate);
   await commit(tx);
   return caseView(ctx, { ...next, version: c.version + 1 }, { reveal: true });
@@ -413,7 +414,7 @@ export async function rateCase(ctx: RequestCtx, id: string, body: { score: numbe
     .replace(Case.item(next), c.version, { condition: 'attribute_not_exists(rating)', conflict: { code: 'ALREADY_RATED', message: '此件已评价' } })
     .put(step(ctx, next, 'rate', 'citizen', c.status, undefined, { score: body.score }))
     .log({ action: 'case.rate', targetType: 'Case', targetId: c.id, after: { score: body.score }, countyCode: c.scopeBucket, regionCode: c.regionCode });
-  bumpCounters(tx, c, monthShanghai(ctx.now), { ratingSum: body.score, ratingCount: 1, ...(bad ? { badRatings: 1 } : {}) });
+  bumpCounters(tx, c, ctx.now, { ratingSum: body.score, ratingCount: 1, ...(bad ? { badRatings: 1 } : {}) });
   if (bad) {
     const followUp = RatingFollowUp.item({
       id: newId(),

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareTable } from '../../test/helpers/table';
+import { createStaff, startTestApi, testIdNumber, testPhone, type TestApi } from '../../test/helpers/api';
+import { Tx } from '../../shared/db/tx';
+import { systemCtx } from '../../shared/http/context';
+import { findRegion } from '../../shared/regions';
+import { Point } from '../../shared/db/entities';
+import { newId } from '../../shared/ids';
+
+/**
+ * api.md names no body for submit, supplement and complete: a client that sends none (or {})
+ * gets the sensible default — supplement brings what the return asked for, complete hands the
+ * result over on the spot.
+ */
+const VILLAGE = '141033100201'; // 桃湾村委会
+let api: TestApi;
+let operator: string;
+let reviewer: string;
+
+beforeAll(async () => {
+  await prepareTable();
+  api = await startTestApi();
+  const region = (await findRegion(VILLAGE))!;
+  const pointId = newId();
+  await new Tx(systemCtx('test', new Date()))
+    .put(Point.item({ id: pointId, regionCode: VILLAGE, regionPath: region.path, scopeBucket: '141033000000', kind: 'village', name: '桃湾村服务点', address: '桃湾村', stage: 'in_operation', createdAt: new Date().toISOString(), version: 1 }))
+    .log({ action: 'test.point', targetType: 'Point', targetId: pointId })
+    .commit();
+  operator = await api.login((await createStaff({ roles: ['operator'], regionCode: VILLAGE, pointId })).idNumber);
+  reviewer = await api.login((await createStaff({ roles: ['reviewer'], regionCode: '141033000000' })).idNumber);
+});
+afterAll(async () => api?.close());
+
+describe('bodies api.md leaves open', () => {
+  it('submits, supplements and completes with no body at all', async () => {
+    // Prepare
+    const accepted = await api.call('POST', '/cases', {
+      token: operator,
+      body: { itemCode: 'S01', channel: 'window', applicant: { name: '李四', idNumber: testIdNumber('19580101'), phone: testPhone() }, materialsNotified: ['居民身份证', '户口簿'], materialsReceived: ['居民身份证'] },
+    });
+    expect(accepted.status).toBe(201);
+    const id = accepted.body.id;
+    // Act
+    const submitted = await api.call('POST', `/cases/${id}/submit`, { token: operator });
+    const returned = await api.call('POST', `/cases/${id}/review`, { token: reviewer, body: { decision: 'return', reason: '缺户口簿', missingMaterials: ['户口簿'], version: submitted.body.version } });
+    const supplemented = await api.call('POST', `/cases/${id}/supplement`, { token: operator, body: {} });
+    const approved = await api.call('POST', `/cases/${id}/review`, { token: reviewer, body: { decision: 'approve', reason: '同意', version: supplemented.body.version } });
+    const completed = await api.call('POST', `/cases/${id}/complete`, { token: operator });
+    // Assess
+    expect([submitted.status, returned.status, supplemented.status, approved.status, completed.status]).toEqual([200, 200, 200, 200, 200]);
+    expect(supplemented.body.materialsReceived).toEqual(expect.arrayContaining(['居民身份证', '户口簿']));
+    expect(completed.body).toMatchObject({ status: 'completed', result: { delivery: 'on_the_spot' } });
+  });
+});
