@@ -22,19 +22,6 @@ const RUNS = Number(process.env.BENCH_INIT_RUNS ?? 7);
 
 export type Variant = 'sdk-bundled' | 'sdk-external';
 
-export interface BundleRow {
-  function: string;
-  variant: Variant;
-  bundleKb: number;
-  mapKb: number;
-  /** Median init (import) time in a fresh process, with --enable-source-maps as deployed. */
-  initMs: number;
-  /** Same without --enable-source-maps: what the source maps cost at cold start. */
-  initNoMapsMs: number;
-  /** initMs / the empty handler's initMs (same variant and flags). */
-  initRatio: number;
-}
-
 interface Entry {
   name: string;
   file: string;
@@ -81,46 +68,73 @@ const DEPLOYED_ENV: NodeJS.ProcessEnv = {
   LOG_LEVEL: 'INFO',
 };
 
-function initOnce(file: string, sourceMaps: boolean): number {
-  const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});process.stdout.write(String(performance.now()-t));`;
+interface Sample {
+  wallMs: number;
+  cpuMs: number;
+}
+
+/** One fresh process: wall time of the import, and the CPU it burnt (robust when the machine is busy). */
+function initOnce(file: string, sourceMaps: boolean): Sample {
+  const script =
+    `const t=performance.now(),c=process.cpuUsage();await import(${JSON.stringify(pathToFileURL(file).href)});` +
+    `const u=process.cpuUsage(c);process.stdout.write(JSON.stringify({wallMs:performance.now()-t,cpuMs:(u.user+u.system)/1000}));`;
   const args = [...(sourceMaps ? ['--enable-source-maps'] : []), '--input-type=module', '-e', script];
-  return Number(execFileSync(process.execPath, args, { env: DEPLOYED_ENV, encoding: 'utf8' }));
+  return JSON.parse(execFileSync(process.execPath, args, { env: DEPLOYED_ENV, encoding: 'utf8' })) as Sample;
 }
 
-function medianInit(file: string, sourceMaps: boolean): number {
-  initOnce(file, sourceMaps); // warm the OS file cache, as a Lambda image is
-  const xs = Array.from({ length: RUNS }, () => initOnce(file, sourceMaps)).sort((a, b) => a - b);
-  return xs[Math.floor(xs.length / 2)]!;
-}
-
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const kb = (file: string) => +(statSync(file).size / 1024).toFixed(1);
+
+export interface BundleRow {
+  function: string;
+  variant: Variant;
+  bundleKb: number;
+  mapKb: number;
+  /** Median wall time of the import in a fresh process, with --enable-source-maps as deployed. */
+  initMs: number;
+  /** Median CPU time of the same import (user + system): less sensitive to a busy machine. */
+  initCpuMs: number;
+  /** Median wall time without --enable-source-maps: what the source maps cost at cold start. */
+  initNoMapsMs: number;
+  /** initMs / the empty handler's initMs (same variant and flags). */
+  initRatio: number;
+}
 
 export async function measureBundles(variants: Variant[] = ['sdk-bundled', 'sdk-external']): Promise<BundleRow[]> {
   const emptyDir = join(OUT, 'empty');
   mkdirSync(emptyDir, { recursive: true });
   const emptySrc = join(emptyDir, 'handler.ts');
   writeFileSync(emptySrc, 'export const handler = async () => ({ statusCode: 200 });\n');
-  const rows: BundleRow[] = [];
+  const targets: Array<{ name: string; variant: Variant; file: string }> = [];
   for (const variant of variants) {
-    const empty = await bundle({ name: '_empty', file: emptySrc }, variant);
-    const floor = medianInit(empty, true);
-    const floorNoMaps = medianInit(empty, false);
-    rows.push({ function: '(empty handler)', variant, bundleKb: kb(empty), mapKb: kb(`${empty}.map`), initMs: +floor.toFixed(1), initNoMapsMs: +floorNoMaps.toFixed(1), initRatio: 1 });
-    for (const entry of functionEntries()) {
-      const file = await bundle(entry, variant);
-      const init = medianInit(file, true);
-      rows.push({
-        function: entry.name,
-        variant,
-        bundleKb: kb(file),
-        mapKb: kb(`${file}.map`),
-        initMs: +init.toFixed(1),
-        initNoMapsMs: +medianInit(file, false).toFixed(1),
-        initRatio: +(init / floor).toFixed(2),
-      });
-    }
+    targets.push({ name: '(empty handler)', variant, file: await bundle({ name: '_empty', file: emptySrc }, variant) });
+    for (const entry of functionEntries()) targets.push({ name: entry.name, variant, file: await bundle(entry, variant) });
   }
-  return rows;
+  // Round-robin over all bundles, so that a burst of load elsewhere hits every row alike.
+  const samples = targets.map(() => ({ maps: [] as Sample[], noMaps: [] as Sample[] }));
+  for (const t of targets) initOnce(t.file, true); // warm the OS file cache, as a Lambda image is
+  for (let i = 0; i < RUNS; i++) {
+    targets.forEach((t, j) => {
+      samples[j]!.maps.push(initOnce(t.file, true));
+      samples[j]!.noMaps.push(initOnce(t.file, false));
+    });
+  }
+  const floor = new Map<Variant, number>();
+  return targets.map((t, j) => {
+    const s = samples[j]!;
+    const wall = median(s.maps.map((x) => x.wallMs));
+    if (t.name === '(empty handler)') floor.set(t.variant, wall);
+    return {
+      function: t.name,
+      variant: t.variant,
+      bundleKb: kb(t.file),
+      mapKb: kb(`${t.file}.map`),
+      initMs: +wall.toFixed(1),
+      initCpuMs: +median(s.maps.map((x) => x.cpuMs)).toFixed(1),
+      initNoMapsMs: +median(s.noMaps.map((x) => x.wallMs)).toFixed(1),
+      initRatio: +(wall / floor.get(t.variant)!).toFixed(2),
+    };
+  });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -248,7 +248,7 @@ describe('HTTP API', () => {
   });
 
   it('every non-public route goes through the Lambda authorizer; public routes have none', () => {
-    const [[authorizerId, authorizer]] = ofType('AWS::ApiGatewayV2::Authorizer') as [[string, { Properties: Record<string, unknown> }]];
+    const [[authorizerId, authorizer]] = ofType('AWS::ApiGatewayV2::Authorizer') as unknown as [[string, { Properties: Record<string, unknown> }]];
     expect(authorizer.Properties).toMatchObject({
       AuthorizerType: 'REQUEST',
       AuthorizerPayloadFormatVersion: '2.0',
@@ -335,7 +335,7 @@ describe('deploy-time seed', () => {
     for (const p of ['BootstrapSysAdminIdNumber', 'BootstrapBizAdminIdNumber']) {
       expect(templateJson.Parameters[p]).toMatchObject({ Type: 'String', NoEcho: true, AllowedPattern: '^[0-9]{17}[0-9Xx]$' });
     }
-    const [[, seed]] = ofType('Custom::JiujinbanSeed') as [[string, { Properties: Record<string, unknown> }]];
+    const [[, seed]] = ofType('Custom::JiujinbanSeed') as unknown as [[string, { Properties: Record<string, unknown> }]];
     expect(Object.keys(seed.Properties).sort()).toEqual(['BootstrapSecretArn', 'ServiceToken']);
     const secrets = ofType('AWS::SecretsManager::Secret').map(([, s]) => JSON.stringify(s.Properties.SecretString ?? ''));
     expect(secrets.some((s) => s.includes('BootstrapSysAdminIdNumber') && s.includes('BootstrapBizAdminIdNumber'))).toBe(true);
