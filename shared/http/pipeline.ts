@@ -250,6 +250,8 @@ export function domainHandler<R extends Record<string, RouteSpec>>(api: DomainAp
       now: clock.now(),
     };
     let raw: RawReply | undefined;
+    // Lets an in-progress idempotency record expire with this invocation's remaining time.
+    if (context) idempotencyConfig.registerLambdaContext(context);
     const result = await runIdempotent(spec, headers['idempotency-key'], principal, text, async () => {
       const out = await impl({ params, query, body, ctx, headers } as HandlerInput<RouteSpec>);
       if (out instanceof RawReply) {
