@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineApi, route } from '../../shared/http/route';
 import { listOf, ulidId } from '../../shared/http/schemas';
 import {

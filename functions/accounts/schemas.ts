@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACCOUNT_REQUEST_KINDS, ACCOUNT_REQUEST_STATUSES, ACCOUNT_STATUSES, ROLES } from '../../shared/db/entities';
 import { monthKey, pageQuery, person, regionCode, shortText, ulidId, version } from '../../shared/http/schemas';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDate, longText, version } from '../../shared/http/schemas';
 
 const dateList = z.array(isoDate).max(366, { message: '最多 366 天' });

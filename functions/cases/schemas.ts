@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CASE_STATUSES, CHANNELS, RESULT_DELIVERIES } from '../../shared/db/entities';
 import { idNumber, longText, mobile, pageQuery, person, regionCode, shortText, version } from '../../shared/http/schemas';
 

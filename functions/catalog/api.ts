@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineApi, route } from '../../shared/http/route';
 import { listOf, pageQuery, regionCode } from '../../shared/http/schemas';
 import { CatalogItemView, CatalogVersionView, publishVersionBody, RegionView } from './schemas';

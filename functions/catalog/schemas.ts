@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHANNELS } from '../../shared/db/entities';
 
 export const CatalogItemView = z

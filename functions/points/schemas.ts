@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEVICE_STAGES, EXPENDITURE_CATEGORIES, INSPECTION_ITEMS, POINT_KINDS, POINT_STAGES } from '../../shared/db/entities';
 import { isoDate, longText, monthKey, pageQuery, regionCode, shortText, ulidId, version } from '../../shared/http/schemas';
 

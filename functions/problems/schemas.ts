@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BUSINESS_CATEGORY_CODES, PROBLEM_CATEGORIES, PROBLEM_LEVELS, PROBLEM_STATUSES } from '../../shared/db/entities/problems';
 import { isoDate, longText, pageQuery, regionCode, ulidId } from '../../shared/http/schemas';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { clock } from '../../shared/clock';
 import { systemCtx } from '../../shared/http/context';
 import { PROBLEM_LEVELS } from '../../shared/db/entities/problems';

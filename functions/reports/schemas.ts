@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { pageQuery, regionCode, shortText, ulidId } from '../../shared/http/schemas';
 import { PERIOD_PATTERNS, REPORT_TYPES, parsePeriod } from './period';
 

@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import type { DomainApi } from './route';
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorEnvelope } from './schemas';
 
 /** OpenAPI 3.1 from the same zod schemas that validate requests. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { idNumberProblem, MOBILE_RE, normalizeIdNumber } from '../security/pii';
 
 /** Field schemas shared by every domain; domains compose these, never re-declare them. */

@@ -1,8 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes, createHash } from 'node:crypto';
-import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { config } from '../config';
 
@@ -69,6 +67,9 @@ async function localKeyRing(): Promise<KeyRing> {
 async function awsKeyRing(): Promise<KeyRing> {
   const c = config();
   if (!c.piiKmsKeyId || !c.platformSecretArn) throw new Error('PII_KMS_KEY_ID and PLATFORM_SECRET_ARN are required');
+  // Loaded on first use: local mode and module init never pay for these clients.
+  const { DecryptCommand, GenerateDataKeyCommand, KMSClient } = await import('@aws-sdk/client-kms');
+  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
   const kms = new KMSClient({ region: c.region });
   const sm = new SecretsManagerClient({ region: c.region });
   const secret = await sm.send(new GetSecretValueCommand({ SecretId: c.platformSecretArn }));
