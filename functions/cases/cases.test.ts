@@ -6,7 +6,7 @@ import { Tx } from '../../shared/db/tx';
 import { systemCtx } from '../../shared/http/context';
 import { getItem } from '../../shared/db/store';
 import { findRegion } from '../../shared/regions';
-import { CaseCounter, Device, Point, Region, type DeviceStage, type PointStage } from '../../shared/db/entities';
+import { CaseCounter, CaseWeekCounter, Device, Point, Region, type DeviceStage, type PointStage } from '../../shared/db/entities';
 import { newId } from '../../shared/ids';
 
 /**
@@ -187,6 +187,12 @@ describe('a pension enrolment (S01) from acceptance to rating, across the Nation
     expect(sep).toMatchObject({ accepted: 1, ch_window: 1, item_S01: 1, submitted: 1, returned: 1 });
     expect(oct).toMatchObject({ supplemented: 1, approved: 1, completed: 1, onTime: 1, done_S01: 1, ratingSum: 5, ratingCount: 1 });
     expect(oct?.overdue).toBeUndefined();
+    // …and per ISO week (Asia/Shanghai): 2025-W40 is Mon 09-29 to Sun 10-05, 2025-W41 holds 10-10.
+    const w40 = await getItem<Record<string, unknown>>(CaseWeekCounter.key({ pointId: village, week: '2025-W40' }), true);
+    const w41 = await getItem<Record<string, unknown>>(CaseWeekCounter.key({ pointId: village, week: '2025-W41' }), true);
+    expect(w40).toMatchObject({ entity: 'CaseWeekCounter', week: '2025-W40', pointId: village, accepted: 1, ch_window: 1, item_S01: 1, submitted: 1, returned: 1 });
+    expect(w41).toMatchObject({ supplemented: 1, approved: 1, completed: 1, onTime: 1, done_S01: 1, ratingSum: 5, ratingCount: 1 });
+    expect(w41?.accepted).toBeUndefined();
   });
 });
 
@@ -463,5 +469,34 @@ describe('results and ratings', () => {
     for (const path of ['/cases', '/cases/{id}', '/cases/{id}/review', '/public/my-cases', '/calendar/years', '/public/calendar/{year}']) {
       expect(Object.keys(doc.body.paths)).toContain(path);
     }
+  });
+});
+
+describe('weekly counters', () => {
+  it('counts by Asia/Shanghai ISO week beside the month, in the same transaction: Sunday 23:30 and Monday 00:30 fall in two weeks of one month', async () => {
+    // Prepare: the counters as they stand (other tests use the same point)
+    const read = async () => ({
+      month: (await getItem<Record<string, number>>(CaseCounter.key({ pointId: village, month: '2025-11' }), true)) ?? {},
+      w45: (await getItem<Record<string, number>>(CaseWeekCounter.key({ pointId: village, week: '2025-W45' }), true)) ?? {},
+      w46: (await getItem<Record<string, number>>(CaseWeekCounter.key({ pointId: village, week: '2025-W46' }), true)) ?? {},
+    });
+    const before = await read();
+
+    // Act: one case on Sunday 2025-11-09 23:30 (+08), two on Monday 11-10 00:30 (+08) — the same UTC day
+    at('2025-11-09T23:30:00+08:00');
+    await loginAll();
+    const sunday = await api.call('POST', '/cases', { token: tokens.op, body: s01() });
+    at('2025-11-10T00:30:00+08:00');
+    await loginAll();
+    const monday = [await api.call('POST', '/cases', { token: tokens.op, body: s01() }), await api.call('POST', '/cases', { token: tokens.op, body: s01() })];
+    const after = await read();
+
+    // Assess: the month counts all three, each week only its own day's
+    expect([sunday.status, ...monday.map((m) => m.status)]).toEqual([201, 201, 201]);
+    const delta = (a: Record<string, number>, b: Record<string, number>, k: string) => (a[k] ?? 0) - (b[k] ?? 0);
+    expect(delta(after.month, before.month, 'accepted')).toBe(3);
+    expect(delta(after.w45, before.w45, 'accepted')).toBe(1);
+    expect(delta(after.w46, before.w46, 'accepted')).toBe(2);
+    expect(delta(after.w46, before.w46, 'item_S01')).toBe(2);
   });
 });

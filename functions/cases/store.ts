@@ -3,6 +3,7 @@ import { Tx } from '../../shared/db/tx';
 import {
   Case,
   CaseCounter,
+  CaseWeekCounter,
   CatalogItem,
   Device,
   Point,
@@ -17,6 +18,7 @@ import {
   type ProvisionalDueAttrs,
 } from '../../shared/db/entities';
 import { BadRequest, Conflict } from '../../shared/http/errors';
+import { monthShanghai, weekShanghai } from '../../shared/clock';
 
 /** Point, catalogue item and kiosk for an acceptance: one BatchGet. */
 export async function readForAccept(pointId: string, catalogVersion: number, itemCode: string, terminalId?: string) {
@@ -51,18 +53,27 @@ export async function provisionalMarkers(year: number): Promise<ProvisionalDueAt
 }
 
 /**
- * Adds to the point's counters for a month, in the case change's transaction. One item per
- * point per month keeps each item's write rate at one point's pace (well under DynamoDB's
- * 1,000 writes/s per partition), while a county's month is one Query over gsi1.
+ * Adds to the point's counters for the month and the ISO week (Asia/Shanghai) of `at`, in the
+ * case change's transaction (two Update items). One item per point per month and per week keeps
+ * each item's write rate at one point's pace (well under DynamoDB's 1,000 writes/s per
+ * partition); a county's month is one Query over gsi1, a week one BatchGet over its points.
  */
 export function bumpCounters(
   tx: Tx,
   where: Pick<CaseAttrs, 'pointId' | 'regionPath' | 'scopeBucket'>,
-  month: string,
+  at: Date,
   increments: Record<string, number>,
 ): void {
-  const attrs = { pointId: where.pointId, month, regionPath: where.regionPath, scopeBucket: where.scopeBucket };
-  const fixed: Record<string, unknown> = { entity: CaseCounter.type, ...attrs, ...CaseCounter.indexes!(attrs) };
+  const month = monthShanghai(at);
+  const week = weekShanghai(at);
+  const monthAttrs = { pointId: where.pointId, month, regionPath: where.regionPath, scopeBucket: where.scopeBucket };
+  const weekAttrs = { pointId: where.pointId, week, regionPath: where.regionPath, scopeBucket: where.scopeBucket };
+  tx.update(CaseCounter.key(monthAttrs), ...counterUpdate({ entity: CaseCounter.type, ...monthAttrs, ...CaseCounter.indexes!(monthAttrs) }, increments));
+  tx.update(CaseWeekCounter.key(weekAttrs), ...counterUpdate({ entity: CaseWeekCounter.type, ...weekAttrs }, increments));
+}
+
+/** SET the item's fixed attributes (so the first bump creates it whole), ADD the increments. */
+function counterUpdate(fixed: Record<string, unknown>, increments: Record<string, number>): [string, { names: Record<string, string>; values: Record<string, unknown> }] {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const sets: string[] = [];
@@ -77,7 +88,7 @@ export function bumpCounters(
     values[`:a${i}`] = v;
     adds.push(`#a${i} :a${i}`);
   });
-  tx.update(CaseCounter.key({ pointId: where.pointId, month }), `SET ${sets.join(', ')} ADD ${adds.join(', ')}`, { names, values });
+  return [`SET ${sets.join(', ')} ADD ${adds.join(', ')}`, { names, values }];
 }
 
 /** Keeps the provisional-due markers in step with the case's provisional years. */

@@ -167,6 +167,24 @@ export const CaseCounter = defineEntity<CaseCounterAttrs, { pointId: string; mon
 export const caseCountersOfPoint = (pointId: string) => ({ pk: `CASESTAT#${pointId}`, skPrefix: 'MONTH#' });
 export const caseCountersOfCounty = (county: string, month: string) => ({ index: 'gsi1' as const, pk: `CASESTAT_IN#${county}#${month}` });
 
+/**
+ * Per point, per ISO week (Asia/Shanghai, Monday to Sunday, key `2024-W23`) the same counters as
+ * CaseCounter, bumped in the same transaction. It lives in the point's counter partition
+ * (`CASESTAT#<point>`, sk `WEEK#2024-W23`) and carries no index: a weekly report knows its
+ * points and reads their week items with BatchGet, so its cost grows with points, not cases.
+ */
+export interface CaseWeekCounterAttrs {
+  pointId: string;
+  week: string;
+  regionPath: string;
+  scopeBucket: string;
+  [counter: string]: unknown;
+}
+export const CaseWeekCounter = defineEntity<CaseWeekCounterAttrs, { pointId: string; week: string }>({
+  type: 'CaseWeekCounter',
+  key: ({ pointId, week }) => ({ pk: `CASESTAT#${pointId}`, sk: `WEEK#${week}` }),
+});
+
 /** A bad rating (1–2) opens a follow-up on the point (好差评 整改回访). */
 export interface RatingFollowUpAttrs {
   id: string;
