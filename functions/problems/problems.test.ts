@@ -1,10 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { prepareTable, tableSnapshot } from '../../test/helpers/table';
 import { createStaff, startTestApi, type TestApi } from '../../test/helpers/api';
-import { clock } from '../../shared/clock';
+import { clock, monthShanghai, weekShanghai } from '../../shared/clock';
+import { getItem } from '../../shared/db/store';
+import { systemCtx } from '../../shared/http/context';
 import { db, tableName } from '../../shared/db/client';
-import { Account, type AccountAttrs } from '../../shared/db/entities';
+import { Account, Problem, ProblemStat, type AccountAttrs, type ProblemAttrs } from '../../shared/db/entities';
 import { setEscalationStarter, type EscalationInput } from './flow';
 import * as problems from './service';
 
@@ -320,5 +322,51 @@ describe('designations', () => {
     expect(refused).toEqual(before);
     expect(ok.body).toMatchObject({ countyCode: COUNTY, businessCategory: 'card', accountId: countyReviewer.account.id });
     expect(list.body.items.map((d: { businessCategory: string }) => d.businessCategory).sort()).toEqual(['card', 'social_security']);
+  });
+});
+
+describe('supervision counters', () => {
+  it('counts filings by category, escalations per level, answers, reopenings and resolutions per region, month and week, in each change\'s transaction', async () => {
+    // Prepare: the filer's region's counters for this month and week as they stand
+    const now = new Date();
+    const periods = [monthShanghai(now), weekShanghai(now)];
+    const read = () => Promise.all(periods.map((period) => getItem<Record<string, unknown>>(ProblemStat.key({ regionCode: VILLAGE, period }), true)));
+    const before = await read();
+    /** The escalation flow's deadline passes: the problem item as it would stand then (indexes kept in step). */
+    const overdue = async (id: string) => {
+      const p = (await getItem<ProblemAttrs>(Problem.key({ id }), true))!;
+      await db().send(new PutCommand({ TableName: tableName(), Item: Problem.item({ ...p, deadline: '2000-01-01T17:00:00.000+08:00' }) }));
+    };
+    const ctx = () => systemCtx('escalation-test', new Date());
+
+    // Act: a guidance problem nobody answers climbs to the city and the province (the flow's assign
+    // task), the province answers, the filer reopens, the province answers again, the filer resolves
+    const climbing = (await file(filer, guidance('pension'))).body;
+    await overdue(climbing.id);
+    const toCity = await problems.assignLevel(ctx(), climbing.id, 'city');
+    await overdue(climbing.id);
+    const toProvince = await problems.assignLevel(ctx(), climbing.id, 'province');
+    const answered = await api.call('POST', `/problems/${climbing.id}/answer`, { token: provinceReviewer.token, body: { answer: '已协调' } });
+    const reopened = await api.call('POST', `/problems/${climbing.id}/reopen`, { token: filer.token });
+    const again = await api.call('POST', `/problems/${climbing.id}/answer`, { token: provinceReviewer.token, body: { answer: '已处理完毕' } });
+    const resolved = await api.call('POST', `/problems/${climbing.id}/resolve`, { token: filer.token });
+    // … a system problem (straight to the province: not an escalation), and a county beyond-power answer
+    const system = await file(filer, { category: 'system', description: '打印格式错乱', suggestion: '修复模板' });
+    const skill = (await file(filer, guidance('learn_skill'))).body;
+    const beyond = await api.call('POST', `/problems/${skill.id}/answer`, { token: countyReviewer.token, body: { answer: '需市局协调', beyondPower: true } });
+    // A refused change counts nothing
+    const refused = await api.call('POST', `/problems/${skill.id}/resolve`, { token: countyReviewer.token });
+    const after = await read();
+
+    // Assess
+    expect([toCity.level, toProvince.level]).toEqual(['city', 'province']);
+    expect([answered.status, reopened.status, again.status, resolved.status, system.status, beyond.status, refused.status]).toEqual([200, 200, 200, 200, 201, 200, 403]);
+    const expected = { filed: 3, cat_guidance: 2, cat_system: 1, biz_pension: 1, biz_learn_skill: 1, toCity: 2, toProvince: 1, answered: 2, reopened: 1, resolved: 1 };
+    for (const [i, period] of periods.entries()) {
+      const delta = Object.fromEntries(Object.keys(expected).map((k) => [k, ((after[i]?.[k] as number) ?? 0) - ((before[i]?.[k] as number) ?? 0)]));
+      expect(delta).toEqual(expected);
+      expect(after[i]).toMatchObject({ entity: 'ProblemStat', period, regionCode: VILLAGE, scopeBucket: COUNTY, gsi1pk: `PROBSTAT_IN#${COUNTY}#${period}` });
+      expect(after[i]?.cat_functional ?? 0).toBe(before[i]?.cat_functional ?? 0);
+    }
   });
 });

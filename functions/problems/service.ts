@@ -4,6 +4,7 @@ import { Tx } from '../../shared/db/tx';
 import { strip, type PatternQuery } from '../../shared/db/store';
 import {
   BUSINESS_CATEGORIES,
+  ESCALATED_TO,
   LEVEL_DEPTH,
   PROBLEM_LEVELS,
   Problem,
@@ -257,6 +258,11 @@ export async function fileProblem(ctx: RequestCtx, body: z.output<typeof FilePro
       .put(event(ctx, problem, 'assigned', `${holding.holderName} 接办`))
       .put(notice(ctx, problem, 'assigned', `新问题 ${problem.number} 待答复，期限 ${deadline}`))
       .log({ action: 'problem.filed', ...logTarget(problem), after: brief(problem) });
+    store.bumpProblemStats(tx, problem, ctx.now, {
+      filed: 1,
+      [`cat_${problem.category}`]: 1,
+      ...(problem.businessCategory ? { [`biz_${problem.businessCategory}`]: 1 } : {}),
+    });
     try {
       await tx.commit();
     } catch (err) {
@@ -296,12 +302,13 @@ export async function answerProblem(ctx: RequestCtx, id: string, body: z.output<
     followUpUntil: isoShanghai(followUp),
   };
   if (!body.deadline) delete answered.promisedBy;
-  await new Tx(ctx)
+  const tx = new Tx(ctx)
     .replace(Problem.item(answered), problem.version)
     .put(event(ctx, answered, 'answered', body.answer))
     .put(notice(ctx, answered, 'answered', `问题 ${problem.number} 已答复`, `ACCOUNT#${problem.filerId}`))
-    .log({ action: 'problem.answered', ...logTarget(problem), before: brief(problem), after: { ...brief(answered), promisedBy: body.deadline } })
-    .commit();
+    .log({ action: 'problem.answered', ...logTarget(problem), before: brief(problem), after: { ...brief(answered), promisedBy: body.deadline } });
+  store.bumpProblemStats(tx, problem, ctx.now, { answered: 1 });
+  await store.commit(tx);
   return viewProblem({ ...answered, version: problem.version + 1 }, ctx.now);
 }
 
@@ -314,11 +321,12 @@ export async function resolveProblem(ctx: RequestCtx, id: string) {
   requireFiler(me, problem, '确认解决');
   if (problem.status === 'resolved') throw new Conflict('问题已解决', 'PROBLEM_RESOLVED');
   const resolved: ProblemAttrs = { ...problem, status: 'resolved', resolvedAt: isoShanghai(ctx.now) };
-  await new Tx(ctx)
+  const tx = new Tx(ctx)
     .replace(Problem.item(resolved), problem.version)
     .put(event(ctx, resolved, 'resolved'))
-    .log({ action: 'problem.resolved', ...logTarget(problem), before: brief(problem), after: brief(resolved) })
-    .commit();
+    .log({ action: 'problem.resolved', ...logTarget(problem), before: brief(problem), after: brief(resolved) });
+  store.bumpProblemStats(tx, problem, ctx.now, { resolved: 1 });
+  await store.commit(tx);
   return viewProblem({ ...resolved, version: problem.version + 1 }, ctx.now);
 }
 
@@ -340,12 +348,13 @@ export async function reopenProblem(ctx: RequestCtx, id: string) {
   delete reopened.resolvedAt;
   delete reopened.followUpUntil;
   delete reopened.flowFailed;
-  await new Tx(ctx)
+  const tx = new Tx(ctx)
     .replace(Problem.item(reopened), problem.version)
     .put(event(ctx, reopened, 'reopened'))
     .put(notice(ctx, reopened, 'reopened', `问题 ${problem.number} 被提出人重新打开，期限 ${deadline}`))
-    .log({ action: 'problem.reopened', ...logTarget(problem), before: brief(problem), after: brief(reopened) })
-    .commit();
+    .log({ action: 'problem.reopened', ...logTarget(problem), before: brief(problem), after: brief(reopened) });
+  store.bumpProblemStats(tx, problem, ctx.now, { reopened: 1 });
+  await store.commit(tx);
   const saved = { ...reopened, version: problem.version + 1 };
   return viewProblem(restart ? await startFlow(ctx, saved) : saved, ctx.now);
 }
@@ -357,12 +366,14 @@ async function moveUp(ctx: RequestCtx, problem: ProblemAttrs, level: ProblemLeve
   const moved: ProblemAttrs = { ...problem, ...holding, status: 'open', heldSince: isoShanghai(ctx.now), deadline };
   delete moved.holderId;
   delete moved.remindUntil;
-  await new Tx(ctx)
+  const tx = new Tx(ctx)
     .replace(Problem.item(moved), problem.version)
     .put(event(ctx, moved, 'escalated', note))
     .put(notice(ctx, moved, 'escalated', `问题 ${problem.number} 由${problem.holderName}上报，请在 ${deadline} 前答复`))
-    .log({ action: 'problem.escalated', ...logTarget(problem), before: brief(problem), after: brief(moved) })
-    .commit();
+    .log({ action: 'problem.escalated', ...logTarget(problem), before: brief(problem), after: brief(moved) });
+  // Moving up is only ever to the city or the province (the county is where guidance starts).
+  if (level !== 'county') store.bumpProblemStats(tx, problem, ctx.now, { [ESCALATED_TO[level]]: 1 });
+  await store.commit(tx);
   return { ...moved, version: problem.version + 1 };
 }
 

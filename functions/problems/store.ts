@@ -4,6 +4,7 @@ import {
   Problem,
   ProblemCounter,
   ProblemDesignation,
+  ProblemStat,
   designationsOfCounty,
   noticesFor,
   problemHistory,
@@ -13,7 +14,9 @@ import {
   type ProblemEventAttrs,
   type ProblemNoticeAttrs,
 } from '../../shared/db/entities';
-import { BadRequest } from '../../shared/http/errors';
+import { BadRequest, Conflict } from '../../shared/http/errors';
+import { monthShanghai, weekShanghai } from '../../shared/clock';
+import type { Tx } from '../../shared/db/tx';
 
 export async function getProblem(id: string, consistent = false): Promise<ProblemAttrs | undefined> {
   return getItem<ProblemAttrs>(Problem.key({ id }), consistent);
@@ -75,3 +78,49 @@ export async function fanOutPage<T>(queries: PatternQuery[], limit: number, curs
 }
 
 const encode = (i: number, c: string | undefined) => Buffer.from(JSON.stringify({ i, c }), 'utf8').toString('base64url');
+
+/**
+ * Adds to the problem counters of the problem's (filing) region for the month and the ISO week
+ * (Asia/Shanghai) of `at`: two Update items in the change's own transaction.
+ */
+export function bumpProblemStats(tx: Tx, p: Pick<ProblemAttrs, 'regionCode' | 'regionPath' | 'scopeBucket'>, at: Date, increments: Record<string, number>): void {
+  for (const period of [monthShanghai(at), weekShanghai(at)]) {
+    const attrs = { regionCode: p.regionCode, period, regionPath: p.regionPath, scopeBucket: p.scopeBucket };
+    const fixed: Record<string, unknown> = { entity: ProblemStat.type, ...attrs, ...ProblemStat.indexes!(attrs) };
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets = Object.entries(fixed).map(([k, v], i) => {
+      names[`#s${i}`] = k;
+      values[`:s${i}`] = v;
+      return `#s${i} = :s${i}`;
+    });
+    const adds = Object.entries(increments).map(([k, v], i) => {
+      names[`#a${i}`] = k;
+      values[`:a${i}`] = v;
+      return `#a${i} :a${i}`;
+    });
+    tx.update(ProblemStat.key(attrs), `SET ${sets.join(', ')} ADD ${adds.join(', ')}`, { names, values });
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Commit, retrying a transaction that lost a race on a shared counter item (TransactionConflict:
+ * two problems of one region changing at once). The failed attempt wrote nothing, so the same
+ * items go again; a failed condition (stale version) is a real 409 and is not retried.
+ */
+export async function commit(tx: Tx): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await tx.commit();
+      return;
+    } catch (err) {
+      if (err instanceof Conflict && err.code === 'TRANSACTION_CONFLICT' && attempt < 4) {
+        await sleep(15 * 2 ** attempt + Math.random() * 20);
+        continue;
+      }
+      throw err;
+    }
+  }
+}

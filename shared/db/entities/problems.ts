@@ -141,6 +141,35 @@ export const ProblemCounter = defineEntity<{ unitCode: string; year: string; n: 
   key: ({ unitCode, year }) => ({ pk: `PROBLEM_COUNTER#${unitCode}`, sk: `YEAR#${year}` }),
 });
 
+/**
+ * Problem supervision counters per filing region and per period: the calendar month (`2024-06`)
+ * and the ISO week (`2024-W23`), Asia/Shanghai, of each change, bumped in the change's own
+ * transaction so that reports never read the ledger. Keyed by the filer's region (the problem
+ * belongs there) so that a county's report can split them by township; a county's period is one
+ * Query on gsi1 (`PROBSTAT_IN#bucket#period`, begins_with path for a subtree), one item per region
+ * with activity. Attributes: filed, `cat_<category>`, `biz_<businessCategory>` (filed),
+ * toCity, toProvince (escalations that moved a problem up to that level, automatic or
+ * beyond power), answered, resolved, reopened.
+ */
+export interface ProblemStatAttrs {
+  regionCode: string;
+  period: string;
+  regionPath: string;
+  scopeBucket: string;
+  [counter: string]: unknown;
+}
+export const ProblemStat = defineEntity<ProblemStatAttrs, { regionCode: string; period: string }>({
+  type: 'ProblemStat',
+  key: ({ regionCode, period }) => ({ pk: `PROBSTAT#${regionCode}`, sk: `PERIOD#${period}` }),
+  // AP: a county's (or a subtree's, by begins_with path) problem counters for a month or week → gsi1
+  indexes: (c) => ({ gsi1pk: `PROBSTAT_IN#${c.scopeBucket}#${c.period}`, gsi1sk: `${c.regionPath}#${c.regionCode}` }),
+});
+export const problemStatsOfBucket = (bucket: string, period: string) => ({ index: 'gsi1' as const, pk: `PROBSTAT_IN#${bucket}#${period}` });
+/** Escalation counter names per level moved to. */
+export const ESCALATED_TO: Record<Exclude<ProblemLevel, 'county'>, string> = { city: 'toCity', province: 'toProvince' };
+/** Open problems held at a unit by status (gsi2 sk status#deadline#id): overdue = open# … open#now. */
+export const heldWithStatus = (status: ProblemStatus) => `${status}#`;
+
 /** The business backbone designated for a business category in a county (county biz admin keeps it). */
 export interface ProblemDesignationAttrs {
   countyCode: string;
