@@ -16,7 +16,10 @@ import {
   type PointAttrs,
   type PointFundAttrs,
   type ProblemAttrs,
+  type ProblemStatAttrs,
   type RegionAttrs,
+  PROBLEM_CATEGORIES,
+  PROBLEM_LEVELS,
 } from '../../shared/db/entities';
 import { regionChildren } from '../../shared/regions';
 import { depthOf } from '../../shared/security/scope';
@@ -40,32 +43,45 @@ export interface Inputs {
   points: PointAttrs[];
   devices: DeviceAttrs[];
   accounts: AccountAttrs[];
-  counters: CaseCounterAttrs[];
+  /** Per-point case counters of the period: monthly items, or for a week the week items. */
+  counters: PointCounter[];
   overdueCases: CaseAttrs[];
-  problems: ProblemAttrs[];
+  /** Problem counters of the period per filing region (months, or the week). */
+  problemStats: ProblemStatAttrs[];
+  /** Problems not resolved as of making (from the holding units' status index). */
+  openProblems: ProblemAttrs[];
   funds: PointFundAttrs[];
   expenditures: ExpenditureAttrs[];
   itemNames: Map<string, string>;
 }
 
-/** Reads everything a report needs: a fixed number of queries per bucket and month. */
+/** A point's counters for a month or a week (CaseCounter / CaseWeekCounter). */
+export type PointCounter = Pick<CaseCounterAttrs, 'pointId'> & Record<string, unknown>;
+
+/**
+ * Reads everything a report needs: a fixed number of queries per bucket and month (or week),
+ * plus, for a week, one BatchGet per 100 points.
+ */
 export async function readInputs(region: RegionAttrs, period: Period, now: Date): Promise<Inputs> {
   const slices = await sources.slicesOf(region);
   const asOf = shanghaiDate(now);
   const year = Number(period.end.slice(0, 4));
-  const [subRegions, points, devices, accounts, counters, overdueCases, problems, funds, expenditures, itemNames] = await Promise.all([
+  const weekly = period.type === 'weekly';
+  const pointsRead = sources.readPoints(slices);
+  const [subRegions, points, devices, accounts, counters, overdueCases, problemStats, openProblems, funds, expenditures, itemNames] = await Promise.all([
     regionChildren(region.code),
-    sources.readPoints(slices),
+    pointsRead,
     sources.readDevices(slices),
     sources.readAccounts(slices),
-    sources.readCaseCounters(slices, period.months),
+    weekly ? pointsRead.then((ps) => sources.readWeekCounters(ps, period.key)) : sources.readCaseCounters(slices, period.months),
     sources.readOverdueCases(slices, asOf),
-    sources.readProblems(slices),
+    sources.readProblemStats(slices, weekly ? [period.key] : period.months),
+    sources.readOpenProblems(region, slices),
     sources.readPointFunds(slices, year),
     sources.readExpenditures(slices, period),
     sources.readItemNames(),
   ]);
-  return { region, subRegions, period, now, points, devices, accounts, counters, overdueCases, problems, funds, expenditures, itemNames };
+  return { region, subRegions, period, now, points, devices, accounts, counters, overdueCases, problemStats, openProblems, funds, expenditures, itemNames };
 }
 
 // ── figures ────────────────────────────────────────────────────────────────────────────────
@@ -104,7 +120,7 @@ const emptyCases = (): CaseFigures => ({
 });
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
-function addCounter(f: CaseFigures, c: CaseCounterAttrs): void {
+function addCounter(f: CaseFigures, c: PointCounter): void {
   f.accepted += num(c.accepted);
   f.completed += num(c.completed);
   f.rejected += num(c.rejected);
@@ -171,6 +187,7 @@ export interface UnitRow {
   onTimeRate: number | null;
   ratingAverage: number | null;
   problemsFiled: number;
+  problemsEscalated: number;
   problemsOpen: number;
   problemsOverdue: number;
   allocatedFen: number;
@@ -319,17 +336,16 @@ export function computeReport(inp: Inputs) {
     };
   });
 
-  // ── problems: filed in the period; open / overdue / held per level as of generation
+  // ── problems: what happened in the period from the counters; open / overdue per level as of generation
   const nowIso = isoShanghai(inp.now);
-  const inPeriod = (iso: string) => iso.slice(0, 10) >= period.start && iso.slice(0, 10) <= period.end;
-  const problemRows = inp.problems.map((p) => ({
+  const nowMs = inp.now.getTime();
+  const problemRows = inp.openProblems.map((p) => ({
     p,
     unit: unitOf(p.regionPath),
-    filed: inPeriod(p.filedAt),
-    open: p.status !== 'resolved',
-    overdue: p.status === 'open' && p.deadline < nowIso,
-    escalated: p.category === 'guidance' && p.level !== 'county',
+    overdue: p.status === 'open' && new Date(p.deadline).getTime() < nowMs,
   }));
+  const statRows = inp.problemStats.map((c) => ({ c, unit: unitOf(c.regionPath) }));
+  const statSum = (rows: { c: ProblemStatAttrs }[], name: string) => rows.reduce((a, r) => a + num(r.c[name]), 0);
 
   // ── per unit (townships of a county, villages of a township, counties of a city …)
   const unitCodes = new Map<string, string>();
@@ -340,6 +356,7 @@ export function computeReport(inp: Inputs) {
     const cases = emptyCases();
     rows.forEach((r) => mergeCases(cases, r.cases));
     const probs = problemRows.filter((x) => x.unit.code === code);
+    const stats = statRows.filter((x) => x.unit.code === code);
     const progressVals = rows.map((r) => r.components.progress).filter((v): v is number => v !== null && v !== undefined);
     const kioskNeeded = rows.filter((r) => r.needsKiosk).length;
     const kioskDebugged = rows.filter((r) => r.needsKiosk && r.kioskDebugged).length;
@@ -380,8 +397,9 @@ export function computeReport(inp: Inputs) {
       completionRate: ratio(cases.closed, cases.accepted),
       onTimeRate: ratio(cases.onTime, cases.closed),
       ratingAverage: cases.ratingCount > 0 ? Math.round((100 * cases.ratingSum) / cases.ratingCount) / 100 : null,
-      problemsFiled: probs.filter((x) => x.filed).length,
-      problemsOpen: probs.filter((x) => x.open).length,
+      problemsFiled: statSum(stats, 'filed'),
+      problemsEscalated: statSum(stats, 'toCity') + statSum(stats, 'toProvince'),
+      problemsOpen: probs.length,
       problemsOverdue,
       allocatedFen: rows.reduce((a, r) => a + r.allocatedFen, 0),
       spentFen: rows.reduce((a, r) => a + r.spentFen, 0),
@@ -467,7 +485,7 @@ export function computeReport(inp: Inputs) {
       pointsWithOperator: livePoints.filter((p) => (operatorsByPoint.get(p.id) ?? 0) > 0).length,
     },
     cases: {
-      basis: period.type === 'weekly' ? 'months_of_week' : 'period',
+      basis: period.type === 'weekly' ? 'week' : 'period',
       months: period.months,
       accepted: totalCases.accepted,
       closed: totalCases.closed,
@@ -484,15 +502,24 @@ export function computeReport(inp: Inputs) {
       byItem: itemRows,
     },
     problems: {
-      filed: problemRows.filter((x) => x.filed).length,
-      open: problemRows.filter((x) => x.open).length,
+      // In the period (counters): filed, by category, moved up, answered, reopened, resolved
+      filed: statSum(statRows, 'filed'),
+      byCategory: Object.fromEntries(PROBLEM_CATEGORIES.map((c) => [c, statSum(statRows, `cat_${c}`)])),
+      escalated: statSum(statRows, 'toCity') + statSum(statRows, 'toProvince'),
+      escalatedToCity: statSum(statRows, 'toCity'),
+      escalatedToProvince: statSum(statRows, 'toProvince'),
+      answered: statSum(statRows, 'answered'),
+      reopened: statSum(statRows, 'reopened'),
+      resolved: statSum(statRows, 'resolved'),
+      // As of making (status index): not resolved, and open past the holder's deadline
+      open: problemRows.length,
+      answeredAwaitingFiler: problemRows.filter((x) => x.p.status === 'answered').length,
       overdue: problemRows.filter((x) => x.overdue).length,
-      escalated: problemRows.filter((x) => x.escalated).length,
-      byLevel: (['county', 'city', 'province'] as const).map((level) => ({
+      byLevel: PROBLEM_LEVELS.map((level) => ({
         level,
-        open: problemRows.filter((x) => x.open && x.p.level === level).length,
+        open: problemRows.filter((x) => x.p.level === level).length,
         overdue: problemRows.filter((x) => x.overdue && x.p.level === level).length,
-        escalatedHere: problemRows.filter((x) => x.escalated && x.p.level === level).length,
+        escalatedHere: level === 'county' ? 0 : statSum(statRows, level === 'city' ? 'toCity' : 'toProvince'),
       })),
       asOf: nowIso,
     },
@@ -562,13 +589,17 @@ function coverageNotes(type: string) {
     { section: '账号', source: 'Account gsi2 (按状态)', note: '状态为生成时状态' },
     {
       section: '办件',
-      source: 'CaseCounter gsi1 (服务点×月计数器)',
+      source: type === 'weekly' ? 'CaseWeekCounter (服务点×周计数器, BatchGet)' : 'CaseCounter gsi1 (服务点×月计数器)',
       note:
         type === 'weekly'
-          ? '办件域只有按月计数器：周报的办件数为本周所在月份的累计数（截至生成时），不是本周七天的数'
+          ? '服务点×ISO周计数器（北京时间周一至周日）按服务点批量读取：本周七天内的办件数；逾期未办结为生成时在办且已过办结时限的办件'
           : '按月计数器汇总；逾期未办结为生成时在办且已过办结时限的办件',
     },
-    { section: '问题', source: 'Problem gsi1 (县问题台账)', note: '提交数按期内提交日期；未办结、逾期、上移为生成时状态' },
+    {
+      section: '问题',
+      source: 'ProblemStat gsi1 (区划×月/周计数器); Problem gsi2 (承办单位×状态)',
+      note: '提交、分类、上移至市/省、答复、重新打开、确认解决为期内发生数（计数器）；未办结、逾期为生成时状态（只读未办结问题）',
+    },
     { section: '资金', source: 'PointFund gsi3 / Expenditure gsi1', note: '下达、支出、结余为年度累计（截至生成时）；期内支出按支出日期' },
     { section: '好差评', source: 'CaseCounter (ratingSum/ratingCount/badRatings)', note: '差评为1–2分' },
     { section: '宣传、动员', source: '—', note: '平台不记录宣传和动员活动，相应节点显示为“未跟踪”' },

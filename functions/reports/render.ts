@@ -21,6 +21,7 @@ export interface Table {
 }
 
 const CHANNEL_NAMES: Record<string, string> = { window: '窗口', self_service: '自助', assisted: '帮办', home_visit: '上门/代办' };
+const PROBLEM_CATEGORY_NAMES: Record<string, string> = { system: '系统问题', functional: '功能问题', guidance: '业务指导' };
 const LEVEL_NAMES: Record<string, string> = { county: '县级', city: '市级', province: '省级' };
 const TYPE_NAMES: Record<string, string> = { weekly: '周小结', monthly: '月盘点', quarterly: '季考评' };
 const STATUS_NAMES: Record<string, string> = { met: '已完成', behind: '滞后', not_due: '未到期', untracked: '未跟踪' };
@@ -143,11 +144,20 @@ export function reportTables(c: ReportContent): Table[] {
   }
   tables.push({
     sheet: '问题',
-    columns: [t('层级'), n('未办结'), n('逾期未答复'), n('上移至此')],
+    columns: [t('层级'), n('未办结（生成时）'), n('逾期未答复（生成时）'), n('期内上移至此')],
     rows: [
       ...s.problems.byLevel.map((l) => [LEVEL_NAMES[l.level] ?? l.level, l.open, l.overdue, l.escalatedHere]),
       ['合计', s.problems.open, s.problems.overdue, s.problems.escalated],
       ['期内提交', s.problems.filed, null, null],
+      // Reports stored before the problem counters existed have none of the rows below.
+      ...Object.entries(s.problems.byCategory ?? {}).map(([c, v]) => [`期内提交：${PROBLEM_CATEGORY_NAMES[c] ?? c}`, v, null, null]),
+      ...(s.problems.answered === undefined
+        ? []
+        : [
+            ['期内答复', s.problems.answered, null, null],
+            ['期内重新打开', s.problems.reopened, null, null],
+            ['期内确认解决', s.problems.resolved, null, null],
+          ]),
     ],
   });
   tables.push({

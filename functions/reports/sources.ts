@@ -3,7 +3,7 @@
  * whose cost grows with the number of points in the region (never with cases or log entries).
  * A reader whose domain keeps no data for a figure says so (`missing`) instead of inventing it.
  */
-import { getItem, queryAll } from '../../shared/db/store';
+import { getItem, getItems, queryAll } from '../../shared/db/store';
 import {
   ACCOUNT_STATUSES,
   POINT_STAGES,
@@ -12,7 +12,10 @@ import {
   pointsByStage,
   pointFundsInBucket,
   expendituresInBucket,
-  problemsInBucket,
+  problemsAtUnit,
+  problemStatsOfBucket,
+  heldWithStatus,
+  CaseWeekCounter,
   caseCountersOfCounty,
   casesOfCounty,
   catalogVersionItems,
@@ -28,6 +31,8 @@ import {
   type PointAttrs,
   type PointFundAttrs,
   type ProblemAttrs,
+  type ProblemStatAttrs,
+  type CaseWeekCounterAttrs,
   type RegionAttrs,
 } from '../../shared/db/entities';
 import { regionChildren } from '../../shared/regions';
@@ -108,13 +113,32 @@ function withSep(slices: Slice[], bucket: string): string {
 }
 
 /**
- * Problems of the region: the county ledger (Problem gsi1: PROBLEMS_IN#bucket, begins_with path).
- * Problems are filed a few a month per county; there is no per-period problem counter yet, so the
- * ledger is read and filed/escalated figures are counted from it (cost grows with problems filed,
- * never with cases).
+ * The problems domain's counters per filing region and period (ProblemStat gsi1:
+ * PROBSTAT_IN#bucket#period, begins_with path): filed (by category), escalations to the city and
+ * the province, answers, reopenings and resolutions in the months or the week of the report. One
+ * item per region with activity: the cost grows with regions, never with problems.
  */
-export async function readProblems(slices: Slice[]): Promise<ProblemAttrs[]> {
-  const all = await Promise.all(slices.map((s) => queryAll<ProblemAttrs>({ ...problemsInBucket(s.bucket), skPrefix: s.pathPrefix })));
+export async function readProblemStats(slices: Slice[], periodKeys: string[]): Promise<ProblemStatAttrs[]> {
+  const all = await Promise.all(
+    slices.flatMap((s) => periodKeys.map((k) => queryAll<ProblemStatAttrs>({ ...problemStatsOfBucket(s.bucket, k), skPrefix: s.pathPrefix }))),
+  );
+  return all.flat();
+}
+
+/**
+ * Problems not yet resolved, as of now, from the holding units' status index (Problem gsi2:
+ * PROBLEMS_AT#unit, sort key status#deadline#id, `open#` and `answered#`): the units that can hold
+ * a problem of the region are its county, city and province above it and every city and county
+ * below it. The region is a filter on the filer's path, so the items read are the open problems
+ * those units hold (bounded by open problems, never by all problems filed).
+ */
+export async function readOpenProblems(region: RegionAttrs, slices: Slice[]): Promise<ProblemAttrs[]> {
+  const ancestors = region.path.split('/').slice(0, Math.min(depthOf(region.path), 2) + 1);
+  const units = [...new Set([...ancestors, ...slices.map((s) => s.bucket)])];
+  const filter = { expression: 'begins_with(#rp, :scope)', names: { '#rp': 'regionPath' }, values: { ':scope': region.path } };
+  const all = await Promise.all(
+    units.flatMap((u) => (['open', 'answered'] as const).map((st) => queryAll<ProblemAttrs>({ ...problemsAtUnit(u), skPrefix: heldWithStatus(st), filter }))),
+  );
   return all.flat();
 }
 
@@ -127,6 +151,19 @@ export async function readCaseCounters(slices: Slice[], months: string[]): Promi
     slices.flatMap((s) => months.map((m) => queryAll<CaseCounterAttrs>({ ...caseCountersOfCounty(s.bucket, m), skPrefix: s.pathPrefix }))),
   );
   return all.flat();
+}
+
+/**
+ * The cases domain's per-point, per-ISO-week counters (CaseWeekCounter `CASESTAT#point` /
+ * `WEEK#2024-W23`): one BatchGet per 100 points of the region, so the cost grows with points.
+ * A point with no case activity in the week has no item.
+ */
+export async function readWeekCounters(points: Pick<PointAttrs, 'id'>[], week: string): Promise<CaseWeekCounterAttrs[]> {
+  const keys = points.map((p) => CaseWeekCounter.key({ pointId: p.id, week }));
+  const chunks: (typeof keys)[] = [];
+  for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
+  const got = await Promise.all(chunks.map((c) => getItems<CaseWeekCounterAttrs>(c)));
+  return got.flat().filter((c): c is CaseWeekCounterAttrs => c !== undefined);
 }
 
 /**
