@@ -10,6 +10,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -69,6 +70,8 @@ export class JiujinbanStack extends Stack {
   readonly functions: Record<string, DomainFunction> = {};
   readonly authorizerFunction: DomainFunction;
   readonly jobSchedules: JobSchedules;
+  /** Large report files (CSV, XLSX), handed out by pre-signed links. */
+  readonly reportFiles: s3.Bucket;
   readonly resources: PlatformResources;
   private readonly jobFunctions = new Map<string, DomainFunction>();
   private readonly jobsEntry: (domain: string) => string;
@@ -161,6 +164,21 @@ export class JiujinbanStack extends Stack {
       },
     };
 
+    // ---- report files ----------------------------------------------------------------------
+    this.reportFiles = new s3.Bucket(this, 'ReportFiles', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // Files are renderings of stored reports (R4 keeps the report itself in the table): a
+      // rendering is made again on request, so old files need not live long.
+      lifecycleRules: [{ expiration: Duration.days(30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.reportFiles).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'Holds only renderings of reports stored in the table, read through short pre-signed links; who asked for which report is in the operation log and the API access log.',
+    });
+
     // ---- functions -------------------------------------------------------------------------
     for (const api of domainApis) {
       const entry = join(PROJECT_ROOT, 'functions', api.domain, 'handler.ts');
@@ -175,6 +193,7 @@ export class JiujinbanStack extends Stack {
         environment: api.domain === 'auth' ? { ESSC_ISSUER: esscIssuer.valueAsString, ESSC_JWKS: esscJwks.valueAsString } : {},
       });
     }
+    if (this.functions.reports) this.grantReportFiles(this.functions.reports);
     this.authorizerFunction = new DomainFunction(this, 'Authorizer', {
       entry: join(PROJECT_ROOT, 'functions', 'auth', 'authorizer.ts'),
       description: 'jiujinban HTTP API authorizer (token → session → account, every request)',
@@ -383,9 +402,22 @@ export class JiujinbanStack extends Stack {
         // Scheduler and Step Functions invoke asynchronously: a job that keeps failing lands here.
         deadLetterQueue: this.jobDeadLetters(),
       });
+      if (domain === 'reports') this.grantReportFiles(fn);
       this.jobFunctions.set(key, fn);
     }
     return fn;
+  }
+
+  /** The reports function and its jobs write files and sign links to them. */
+  private grantReportFiles(fn: DomainFunction): void {
+    // Exactly the two object actions a pre-signed upload-then-link needs, no wildcard actions.
+    fn.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [this.reportFiles.arnForObjects('reports/*')] }));
+    const bucketId = this.getLogicalId(this.reportFiles.node.defaultChild as CfnElement);
+    Validations.of(fn.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/reports/*]`,
+      reason: 'Report files are keyed reports/<region>/<type>/<period>/<file>: the prefix is the narrowest resource a report of any region can be written under.',
+    });
+    fn.fn.addEnvironment('REPORTS_BUCKET', this.reportFiles.bucketName);
   }
 }
 

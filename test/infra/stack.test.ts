@@ -207,6 +207,18 @@ describe('functions', () => {
     expect(policyStatements(cases).filter((st) => JSON.stringify(st.Resource).includes(piiKeyId))).toHaveLength(1);
   });
 
+  it('report files: a private, TLS-only bucket that only the reports functions write and read, named in their environment', () => {
+    const bucket = resource(logicalId(stack.reportFiles));
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    const reports = stack.functions.reports!;
+    expect(actionsOf(reports)).toEqual(expect.arrayContaining(['s3:PutObject', 's3:GetObject']));
+    const vars = resource(logicalId(reports.fn)).Properties.Environment.Variables as Record<string, unknown>;
+    expect(JSON.stringify(vars.REPORTS_BUCKET)).toContain(logicalId(stack.reportFiles));
+    for (const [domain, fn] of Object.entries(stack.functions)) {
+      if (domain !== 'reports') expect(actionsOf(fn).filter((a) => a.startsWith('s3:')), domain).toEqual([]);
+    }
+  });
+
   it('the deployed bundle runs as ESM in a fresh node process (GET /health → 200, unknown route → 404 envelope)', () => {
     const file = join(assetDir(stack.functions.platform!), 'index.mjs');
     const event = (routeKey: string, path: string) => ({
