@@ -5,7 +5,7 @@ import { isoShanghai } from '../../shared/clock';
 import type { RequestCtx } from '../../shared/http/context';
 import { findRegion, regionChildren } from '../../shared/regions';
 import type { CatalogItemAttrs, CatalogVersionAttrs } from '../../shared/db/entities';
-import { currentVersion, forgetCurrentVersion, getVersion, itemOfVersion, itemsOfVersion, readCurrent, versionsPage, writeVersion } from './store';
+import { currentVersion, forgetCurrentVersion, getVersion, itemsOfVersion, publishedItems, readCurrent, versionsPage, writeVersion } from './store';
 import { applyChanges, duplicateCodes, structureDeviations } from './rules';
 
 export function viewItem(i: CatalogItemAttrs) {
@@ -29,7 +29,7 @@ export async function getRegion(code: string) {
 }
 
 export async function listCatalogItems(ctx: RequestCtx, category?: string) {
-  const items = await itemsOfVersion(await currentVersion(ctx.now.getTime()));
+  const items = await publishedItems(await currentVersion(ctx.now.getTime()));
   return {
     items: items.filter((i) => !category || i.category === category || i.group === category).map(viewItem),
     nextCursor: null,
@@ -37,7 +37,7 @@ export async function listCatalogItems(ctx: RequestCtx, category?: string) {
 }
 
 export async function getCatalogItem(ctx: RequestCtx, code: string) {
-  const item = await itemOfVersion(await currentVersion(ctx.now.getTime()), code);
+  const item = (await publishedItems(await currentVersion(ctx.now.getTime()))).find((i) => i.code === code);
   if (!item) throw new NotFound(`事项 ${code} 不在当前目录中`, 'ITEM_NOT_FOUND');
   return viewItem(item);
 }

@@ -34,6 +34,24 @@ export async function itemsOfVersion(version: number): Promise<CatalogItemAttrs[
   return queryAll<CatalogItemAttrs>(catalogVersionItems(version));
 }
 
+/**
+ * A published version never changes (a change is a new version), so its items are kept per
+ * process once read: the public catalogue then costs no round trip at all while the current
+ * version holds. Only call this for a version known to be published.
+ */
+const published = new Map<number, Promise<CatalogItemAttrs[]>>();
+export function publishedItems(version: number): Promise<CatalogItemAttrs[]> {
+  let items = published.get(version);
+  if (!items) {
+    items = itemsOfVersion(version).catch((e) => {
+      published.delete(version);
+      throw e;
+    });
+    published.set(version, items);
+  }
+  return items;
+}
+
 export async function itemOfVersion(version: number, code: string): Promise<CatalogItemAttrs | undefined> {
   return getItem<CatalogItemAttrs>(CatalogItem.key({ version, code }));
 }
