@@ -33,8 +33,10 @@ export const ReviewCaseBody = z
   })
   .superRefine((b, ctx) => {
     if (b.decision !== 'approve' && !b.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: '驳回或退回须说明理由' });
-    if (b.decision === 'return' && (!b.missingMaterials || b.missingMaterials.length === 0)) {
-      ctx.addIssue({ code: 'custom', path: ['missingMaterials'], message: '退回补正须列明所缺材料' });
+    // api.md's review body is {decision, reason, version}: a return may name the missing materials
+    // (then checked against the one-time notification), but the reason alone is enough.
+    if (b.decision === 'return' && b.missingMaterials !== undefined && b.missingMaterials.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['missingMaterials'], message: '所缺材料列表不能为空；不列明时省略此字段' });
     }
     if (b.decision !== 'return' && b.missingMaterials !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['missingMaterials'], message: '仅退回补正时填写' });
