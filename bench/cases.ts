@@ -85,4 +85,40 @@ export const CASE_OPS: BenchOp[] = [
       };
     },
   },
+  {
+    name: 'read a case with its steps (one Query)',
+    kind: 'read',
+    expect: 200,
+    prepare: async (env) => {
+      fixture ??= caseFixture();
+      const op = await env.login((await fixture).operator);
+      const a = await env.request('POST', '/cases', { token: op, body: await body() });
+      await env.request('POST', `/cases/${a.body.id}/submit`, { token: op });
+      return () => env.request('GET', `/cases/${a.body.id}`, { token: op });
+    },
+  },
+  {
+    name: "county review queue, by due date (one Query)",
+    kind: 'read',
+    expect: 200,
+    prepare: async (env) => {
+      fixture ??= caseFixture();
+      const rev = await env.login((await fixture).reviewer);
+      return () => env.request('GET', '/cases?status=submitted&limit=50', { token: rev });
+    },
+  },
+  {
+    name: 'file a problem (designation + ledger counter GetItems, one Tx; the flow starts in process)',
+    kind: 'write',
+    expect: 201,
+    prepare: async (env) => {
+      fixture ??= caseFixture();
+      const op = await env.login((await fixture).operator);
+      return () =>
+        env.request('POST', '/problems', {
+          token: op,
+          body: { category: 'guidance', businessCategory: 'pension', description: '城乡居民养老保险参保登记时系统提示户籍地不符，不知如何处理', suggestion: '请县局说明异地户籍的办理口径' },
+        });
+    },
+  },
 ];

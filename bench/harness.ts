@@ -39,6 +39,9 @@ export async function startBenchEnv(): Promise<BenchEnv> {
   await ensureTable(dynamo.endpoint, config().tableName);
   await seedBaseline({ sysAdminId: config().bootstrapSysAdminId, bizAdminId: config().bootstrapBizAdminId, now: new Date() });
   const routes = compileRoutes();
+  // As under `npm start`: a filed problem starts the same escalation state machine, in process.
+  const { startLocalEscalation } = await import('../infra/local/escalation');
+  const escalation = await startLocalEscalation();
 
   let sink: Recorded[] | undefined;
   const client = rawClient();
@@ -125,7 +128,17 @@ export async function startBenchEnv(): Promise<BenchEnv> {
     return poll.body.token as string;
   };
 
-  return { dynamo, request, recording, replayBare, login, stop: () => dynamo.stop() };
+  return {
+    dynamo,
+    request,
+    recording,
+    replayBare,
+    login,
+    stop: async () => {
+      await escalation.stop();
+      await dynamo.stop();
+    },
+  };
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -215,6 +215,8 @@ export async function measureReportScaling() {
 if (import.meta.url === `file://${process.argv[1]}`) {
   measureReportScaling().then(
     (rows) => {
+      // bench/run.ts runs this suite in its own process (a DynamoDB Local of its own) and reads this line.
+      if (process.argv.includes('--json')) console.log(`BENCH_JSON ${JSON.stringify(rows)}`);
       console.table(rows.map(({ calls: _c, ...r }) => r));
       const [a, b] = rows as [(typeof rows)[number], (typeof rows)[number]];
       console.log(`round trips per report: 10k ${a.roundTrips} (${a.calls}) · 100k ${b.roundTrips} (${b.calls})`);
