@@ -15,7 +15,9 @@ export const ROLE_DEPTHS: Record<Role, readonly number[]> = {
   sys_admin: [LEVEL.province, LEVEL.county],
   biz_admin: [LEVEL.province, LEVEL.county],
   operator: [LEVEL.township, LEVEL.village],
-  reviewer: [LEVEL.county],
+  // County: the business backbone who reviews cases. City and province: the HR bureau's answerers and the
+  // province task force (省工作专班) who hold escalated and system/functional problems (E2, E3); cases stay county-only.
+  reviewer: [LEVEL.province, LEVEL.city, LEVEL.county],
   supervisor: [LEVEL.province, LEVEL.city, LEVEL.county],
 };
 
