@@ -244,6 +244,8 @@ describe('acceptance journey', () => {
     kase = ok(await api.call('GET', c(''), { token: s.reviewer }));
     kase = ok(await api.call('POST', c('/review'), { token: s.reviewer, body: { decision: 'approve', reason: '材料齐全', version: kase.version } }));
     expect(kase.status).toBe('approved');
+    // A province task-force reviewer answers problems but never reviews a county's case.
+    expect([403, 404]).toContain((await api.call('POST', c('/review'), { token: s.taskForce, body: { decision: 'approve', reason: 'x', version: kase.version } })).status);
     // The operator never reviews.
     expectError(await api.call('POST', c('/review'), { token: s.operator, body: { decision: 'approve', reason: 'x', version: kase.version } }), 403);
     expect(ok(await api.call('POST', c('/complete'), { token: s.operator })).status).toBe('completed');
