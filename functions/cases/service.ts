@@ -32,7 +32,7 @@ import { countyOf } from '../../shared/security/scope';
 import { blindIndex, seal, unseal } from '../../shared/security/crypto';
 import { maskIdNumber, maskPhone } from '../../shared/security/pii';
 import { currentVersion } from '../catalog/store';
-import { bumpCounters, caseWithSteps, commit, fanOutPage, getCase, getPoint, provisionalMarkers, readForAccept, syncProvisionalMarkers } from './store';
+import { bumpCounters, caseWithSteps, fanOutPage, getCase, getPoint, provisionalMarkers, readForAccept, syncProvisionalMarkers } from './store';
 
 /**
  * Cases 办件: accept at a point (C1, C2), county review (C3), working-day time limits (C4),
@@ -240,7 +240,7 @@ export async function acceptCase(ctx: RequestCtx, body: AcceptInput) {
     .log({ action: 'case.accept', targetType: 'Case', targetId: c.id, after: logState(c), countyCode: county, regionCode: c.regionCode });
   bumpCounters(tx, c, ctx.now, { accepted: 1, [`ch_${c.channel}`]: 1, [`item_${c.itemCode}`]: 1 });
   syncProvisionalMarkers(tx, c.id, [], c.provisionalYears, c.dueDate);
-  await commit(tx);
+  await tx.commit();
   return caseView(ctx, c, { reveal: false });
 }
 
@@ -257,7 +257,7 @@ export async function submitCase(ctx: RequestCtx, id: string, body?: { version?:
     .put(step(ctx, next, 'submit', 'operator', c.status, body?.note))
     .log({ action: 'case.submit', targetType: 'Case', targetId: c.id, before: logState(c), after: logState({ ...next, version: c.version + 1 }), countyCode: c.scopeBucket, regionCode: c.regionCode });
   bumpCounters(tx, c, ctx.now, { submitted: 1 });
-  await commit(tx);
+  await tx.commit();
   return caseView(ctx, { ...next, version: c.version + 1 }, { reveal: false });
 }
 
@@ -289,7 +289,7 @@ export async function supplementCase(ctx: RequestCtx, id: string, input: { mater
     .log({ action: 'case.supplement', targetType: 'Case', targetId: c.id, before: logState(c), after: logState({ ...next, version: c.version + 1 }), countyCode: c.scopeBucket, regionCode: c.regionCode });
   bumpCounters(tx, c, ctx.now, { supplemented: 1 });
   syncProvisionalMarkers(tx, c.id, c.provisionalYears, next.provisionalYears, next.dueDate);
-  await commit(tx);
+  await tx.commit();
   return caseView(ctx, { ...next, version: c.version + 1 }, { reveal: false });
 }
 
@@ -328,7 +328,7 @@ export async function completeCase(ctx: RequestCtx, id: string, body: { result: 
   bumpCounters(tx, c, ctx.now, closingCounters(c, onTime, 'completed'));
   // A closed case's verdict is fixed: it leaves the provisional recomputation.
   syncProvisionalMarkers(tx, c.id, c.provisionalYears, [], c.dueDate);
-  await commit(tx);
+  await tx.commit();
   return caseView(ctx, { ...next, version: c.version + 1 }, { reveal: false });
 }
 
@@ -394,7 +394,7 @@ export async function reviewCase(
     .log({ action: `case.review.${body.decision}`, targetType: 'Case', targetId: c.id, before: logState(c), after: logState({ ...next, version: c.version + 1 }), countyCode: c.scopeBucket, regionCode: c.regionCode });
   bumpCounters(tx, c, ctx.now, counters);
   if (next.status === 'rejected') syncProvisionalMarkers(tx, c.id, c.provisionalYears, [], c.dueDate);
-  await commit(tx);
+  await tx.commit();
   return caseView(ctx, { ...next, version: c.version + 1 }, { reveal: true });
 }
 
@@ -430,7 +430,7 @@ export async function rateCase(ctx: RequestCtx, id: string, body: { score: numbe
     });
     tx.put(followUp).log({ action: 'case.follow_up_opened', targetType: 'RatingFollowUp', targetId: followUp.id, after: { caseId: c.id, score: body.score }, countyCode: c.scopeBucket, regionCode: c.regionCode });
   }
-  await commit(tx);
+  await tx.commit();
   return caseView(ctx, { ...next, version: c.version + 1 }, { reveal: true });
 }
 
@@ -539,7 +539,7 @@ export async function recomputeProvisionalDueDates(ctx: RequestCtx, year: number
       const tx = new Tx(ctx);
       if (!c || CLOSED_STATUSES.includes(c.status)) {
         syncProvisionalMarkers(tx, m.caseId, [year], [], m.dueDate);
-        await commit(tx.log({ action: 'case.due_marker_dropped', targetType: 'Case', targetId: m.caseId, after: { year } }));
+        await tx.log({ action: 'case.due_marker_dropped', targetType: 'Case', targetId: m.caseId, after: { year } }).commit();
         break;
       }
       const due = await dueDateOf(c.acceptDate, c.item.timeLimitWorkingDays, c.pauses, ctx.now.getTime());
@@ -549,7 +549,7 @@ export async function recomputeProvisionalDueDates(ctx: RequestCtx, year: number
         .log({ action: 'case.due_recomputed', targetType: 'Case', targetId: c.id, before: logState(c), after: logState({ ...next, version: c.version + 1 }), countyCode: c.scopeBucket, regionCode: c.regionCode });
       syncProvisionalMarkers(tx, c.id, c.provisionalYears.includes(year) ? c.provisionalYears : [...c.provisionalYears, year], next.provisionalYears, next.dueDate);
       try {
-        await commit(tx);
+        await tx.commit();
         recomputed += 1;
         if (next.dueDate !== c.dueDate) changed += 1;
         break;

@@ -17,7 +17,7 @@ import {
   type PointAttrs,
   type ProvisionalDueAttrs,
 } from '../../shared/db/entities';
-import { BadRequest, Conflict } from '../../shared/http/errors';
+import { BadRequest } from '../../shared/http/errors';
 import { monthShanghai, weekShanghai } from '../../shared/clock';
 
 /** Point, catalogue item and kiosk for an acceptance: one BatchGet. */
@@ -95,28 +95,6 @@ function counterUpdate(fixed: Record<string, unknown>, increments: Record<string
 export function syncProvisionalMarkers(tx: Tx, caseId: string, before: number[], after: number[], dueDate: string): void {
   for (const year of before) if (!after.includes(year)) tx.delete(ProvisionalDue.key({ year, caseId }));
   for (const year of after) tx.put(ProvisionalDue.item({ year, caseId, dueDate }), { overwrite: true });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Commit, retrying a transaction that lost a race on a shared item (TransactionConflict: two
- * cases of one point touching the month's counter at once). Nothing was written by the failed
- * attempt, so the same items go again; a failed condition is a real 409 and is not retried.
- */
-export async function commit(tx: Tx): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await tx.commit();
-      return;
-    } catch (err) {
-      if (err instanceof Conflict && err.code === 'TRANSACTION_CONFLICT' && attempt < 4) {
-        await sleep(15 * 2 ** attempt + Math.random() * 20);
-        continue;
-      }
-      throw err;
-    }
-  }
 }
 
 /**

@@ -308,7 +308,7 @@ export async function answerProblem(ctx: RequestCtx, id: string, body: z.output<
     .put(notice(ctx, answered, 'answered', `问题 ${problem.number} 已答复`, `ACCOUNT#${problem.filerId}`))
     .log({ action: 'problem.answered', ...logTarget(problem), before: brief(problem), after: { ...brief(answered), promisedBy: body.deadline } });
   store.bumpProblemStats(tx, problem, ctx.now, { answered: 1 });
-  await store.commit(tx);
+  await tx.commit();
   return viewProblem({ ...answered, version: problem.version + 1 }, ctx.now);
 }
 
@@ -326,7 +326,7 @@ export async function resolveProblem(ctx: RequestCtx, id: string) {
     .put(event(ctx, resolved, 'resolved'))
     .log({ action: 'problem.resolved', ...logTarget(problem), before: brief(problem), after: brief(resolved) });
   store.bumpProblemStats(tx, problem, ctx.now, { resolved: 1 });
-  await store.commit(tx);
+  await tx.commit();
   return viewProblem({ ...resolved, version: problem.version + 1 }, ctx.now);
 }
 
@@ -354,7 +354,7 @@ export async function reopenProblem(ctx: RequestCtx, id: string) {
     .put(notice(ctx, reopened, 'reopened', `问题 ${problem.number} 被提出人重新打开，期限 ${deadline}`))
     .log({ action: 'problem.reopened', ...logTarget(problem), before: brief(problem), after: brief(reopened) });
   store.bumpProblemStats(tx, problem, ctx.now, { reopened: 1 });
-  await store.commit(tx);
+  await tx.commit();
   const saved = { ...reopened, version: problem.version + 1 };
   return viewProblem(restart ? await startFlow(ctx, saved) : saved, ctx.now);
 }
@@ -373,7 +373,7 @@ async function moveUp(ctx: RequestCtx, problem: ProblemAttrs, level: ProblemLeve
     .log({ action: 'problem.escalated', ...logTarget(problem), before: brief(problem), after: brief(moved) });
   // Moving up is only ever to the city or the province (the county is where guidance starts).
   if (level !== 'county') store.bumpProblemStats(tx, problem, ctx.now, { [ESCALATED_TO[level]]: 1 });
-  await store.commit(tx);
+  await tx.commit();
   return { ...moved, version: problem.version + 1 };
 }
 

@@ -14,7 +14,7 @@ import {
   type ProblemEventAttrs,
   type ProblemNoticeAttrs,
 } from '../../shared/db/entities';
-import { BadRequest, Conflict } from '../../shared/http/errors';
+import { BadRequest } from '../../shared/http/errors';
 import { monthShanghai, weekShanghai } from '../../shared/clock';
 import type { Tx } from '../../shared/db/tx';
 
@@ -100,27 +100,5 @@ export function bumpProblemStats(tx: Tx, p: Pick<ProblemAttrs, 'regionCode' | 'r
       return `#a${i} :a${i}`;
     });
     tx.update(ProblemStat.key(attrs), `SET ${sets.join(', ')} ADD ${adds.join(', ')}`, { names, values });
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Commit, retrying a transaction that lost a race on a shared counter item (TransactionConflict:
- * two problems of one region changing at once). The failed attempt wrote nothing, so the same
- * items go again; a failed condition (stale version) is a real 409 and is not retried.
- */
-export async function commit(tx: Tx): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await tx.commit();
-      return;
-    } catch (err) {
-      if (err instanceof Conflict && err.code === 'TRANSACTION_CONFLICT' && attempt < 4) {
-        await sleep(15 * 2 ** attempt + Math.random() * 20);
-        continue;
-      }
-      throw err;
-    }
   }
 }

@@ -9,6 +9,9 @@ import type { RequestCtx } from '../http/context';
 
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+const CONFLICT_RETRIES = 4;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 export interface LogEntry {
   action: string;
   targetType: string;
@@ -155,24 +158,40 @@ export class Tx {
     return this.items.length;
   }
 
+  /**
+   * Commits the transaction. A TransactionConflict (another transaction touched one of these
+   * items at the same moment, e.g. two cases of one point and the month's counter) wrote
+   * nothing, so the same items are sent again, a few times with jittered backoff; a failed
+   * condition is a real 409 and is never retried.
+   */
   async commit(): Promise<void> {
     if (this.logs === 0) throw new Error('Tx without an operation-log entry');
     if (this.items.length > 100) throw new Error('Tx exceeds 100 items');
-    try {
-      await db().send(new TransactWriteCommand({ TransactItems: this.items }));
-    } catch (err) {
-      if (err instanceof TransactionCanceledException) {
-        const reasons = err.CancellationReasons ?? [];
-        const idx = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
-        if (idx >= 0) {
-          const info = this.conflicts[idx] ?? { code: 'CONFLICT', message: '状态冲突，请刷新后重试' };
-          throw new Conflict(info.message, info.code);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await db().send(new TransactWriteCommand({ TransactItems: this.items }));
+        return;
+      } catch (err) {
+        const conflict = this.toConflict(err);
+        if (conflict?.code === 'TRANSACTION_CONFLICT' && attempt < CONFLICT_RETRIES) {
+          await sleep(15 * 2 ** attempt + Math.random() * 20);
+          continue;
         }
-        if (reasons.some((r) => r.Code === 'TransactionConflict')) {
-          throw new Conflict('并发修改冲突，请重试', 'TRANSACTION_CONFLICT');
-        }
+        throw conflict ?? err;
       }
-      throw err;
     }
   }
+
+  private toConflict(err: unknown): Conflict | undefined {
+    if (!(err instanceof TransactionCanceledException)) return undefined;
+    const reasons = err.CancellationReasons ?? [];
+    const idx = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+    if (idx >= 0) {
+      const info = this.conflicts[idx] ?? { code: 'CONFLICT', message: '状态冲突，请刷新后重试' };
+      return new Conflict(info.message, info.code);
+    }
+    if (reasons.some((r) => r.Code === 'TransactionConflict')) return new Conflict('并发修改冲突，请重试', 'TRANSACTION_CONFLICT');
+    return undefined;
+  }
+
 }
