@@ -141,6 +141,19 @@ describe('table', () => {
     expect(secret.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
     expect(secret.Properties.SecretString).toBeUndefined();
   });
+
+  it('the synthesized template carries no key material, credentials or bootstrap ID numbers', () => {
+    const text = JSON.stringify(templateJson);
+    expect(text).not.toMatch(/-----BEGIN [A-Z ]*PRIVATE KEY-----/);
+    expect(text).not.toMatch(/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/);
+    expect(text).not.toMatch(/"d"\s*:\s*"[A-Za-z0-9_-]{40,}"/);
+    // The bootstrap admins come in as NoEcho parameters only: no default, no literal.
+    for (const id of ['140000197508080017', '140000198012120024']) expect(text).not.toContain(id);
+    for (const name of ['BootstrapSysAdminIdNumber', 'BootstrapBizAdminIdNumber']) {
+      expect(templateJson.Parameters[name]).toMatchObject({ NoEcho: true });
+      expect(templateJson.Parameters[name].Default).toBeUndefined();
+    }
+  });
 });
 
 describe('functions', () => {
