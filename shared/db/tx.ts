@@ -21,6 +21,8 @@ export interface LogEntry {
   /** County (or 'province') the change belongs to, for the admins' audit view. */
   countyCode?: string;
   regionCode?: string;
+  /** The point the change happened at, when the caller is not bound to one (a citizen on a kiosk). */
+  pointId?: string;
 }
 
 /** What to say when a given write's condition fails (409 with this code and message). */
@@ -138,7 +140,7 @@ export class Tx {
       role: p.kind === 'staff' ? p.roles.join(',') : p.kind,
       regionCode: entry.regionCode ?? (p.kind === 'staff' ? p.regionCode : undefined),
       countyCode: entry.countyCode,
-      pointId: p.kind === 'staff' ? p.pointId : undefined,
+      pointId: entry.pointId ?? (p.kind === 'staff' ? p.pointId : undefined),
       terminalId: this.ctx.terminalId,
       sourceIp: this.ctx.sourceIp,
       requestId: this.ctx.requestId,
