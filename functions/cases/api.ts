@@ -19,8 +19,9 @@ export const casesApi = defineApi('cases', {
   acceptCase: route({
     method: 'POST',
     path: '/cases',
-    auth: 'staff',
-    summary: '受理办件（服务点业务操作员；自助渠道须带 X-Terminal-Id）',
+    auth: 'signedIn',
+    summary:
+      '受理办件：服务点业务操作员；或群众本人在已登记的自助终端上（电子社保卡扫码登录 + X-Terminal-Id，仅 self_service，申请人即本人，由服务点负责；需审核的即时报送县级，无需审核的当场办结）',
     body: AcceptCaseBody,
     response: CaseView,
     status: 201,

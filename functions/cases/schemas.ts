@@ -13,10 +13,17 @@ export const ProxyInput = z.strictObject({
   relation: shortText(20),
 });
 
+/**
+ * The applicant. At a window the ID number is required (checked in the service, named
+ * body.applicant.idNumber); a citizen alone on a kiosk may leave it out: it is the one their
+ * e-SSC QR login proved.
+ */
+export const ApplicantInput = person.extend({ idNumber: idNumber.optional() });
+
 export const AcceptCaseBody = z.strictObject({
   itemCode: z.string().regex(/^[A-Z]\d{2,3}$/, { message: '事项代码如 S01' }),
   channel: z.enum(CHANNELS),
-  applicant: person,
+  applicant: ApplicantInput,
   proxy: ProxyInput.optional(),
   materialsNotified: materialList,
   materialsReceived: materialList,

@@ -17,11 +17,12 @@ import {
   type CaseStatus,
   type CaseStepAttrs,
   type Channel,
+  type DeviceAttrs,
   type DeviceStage,
   type PointStage,
   type ResultDelivery,
 } from '../../shared/db/entities';
-import type { RequestCtx, StaffPrincipal } from '../../shared/http/context';
+import type { CitizenPrincipal, RequestCtx, StaffPrincipal } from '../../shared/http/context';
 import { BadRequest, Conflict, Forbidden, NotFound, badField, type FieldIssue } from '../../shared/http/errors';
 import { dateShanghai, isoShanghai } from '../../shared/clock';
 import { newId } from '../../shared/ids';
@@ -32,7 +33,7 @@ import { countyOf } from '../../shared/security/scope';
 import { blindIndex, seal, unseal } from '../../shared/security/crypto';
 import { maskIdNumber, maskPhone } from '../../shared/security/pii';
 import { currentVersion } from '../catalog/store';
-import { bumpCounters, caseWithSteps, fanOutPage, getCase, getPoint, provisionalMarkers, readForAccept, syncProvisionalMarkers } from './store';
+import { bumpCounters, caseWithSteps, fanOutPage, getCase, getKiosk, getPoint, provisionalMarkers, readForAccept, syncProvisionalMarkers } from './store';
 
 /**
  * Cases 办件: accept at a point (C1, C2), county review (C3), working-day time limits (C4),
@@ -58,7 +59,8 @@ interface Person {
 export interface AcceptInput {
   itemCode: string;
   channel: Channel;
-  applicant: Person;
+  /** The ID number may be left out only by a citizen on a kiosk (taken from their QR login). */
+  applicant: Omit<Person, 'idNumber'> & { idNumber?: string };
   proxy?: Person & { relation: string };
   materialsNotified: string[];
   materialsReceived: string[];
@@ -80,6 +82,8 @@ function step(
   from: CaseStatus | undefined,
   note?: string,
   details?: Record<string, unknown>,
+  /** Who acted when it is not the caller: the kiosk moving its own case on. */
+  by?: { actorId: string; actorName: string },
 ) {
   const p = ctx.principal;
   const attrs: CaseStepAttrs = {
@@ -87,8 +91,8 @@ function step(
     id: newId(),
     action,
     at: isoShanghai(ctx.now),
-    actorId: p.kind === 'staff' ? p.accountId : p.kind === 'citizen' ? `citizen:${p.personIndex.slice(0, 16)}` : 'system',
-    ...(p.kind === 'staff' ? { actorName: p.name } : {}),
+    actorId: by ? by.actorId : p.kind === 'staff' ? p.accountId : p.kind === 'citizen' ? `citizen:${p.personIndex.slice(0, 16)}` : 'system',
+    ...(by ? { actorName: by.actorName } : p.kind === 'staff' ? { actorName: p.name } : {}),
     role,
     // Where: the case's point (a citizen rating or a county reviewer acts on the point's case).
     pointId: p.kind === 'staff' && p.pointId ? p.pointId : c.pointId,
@@ -113,14 +117,24 @@ function operatorAtPoint(ctx: RequestCtx): StaffPrincipal & { pointId: string } 
   return p as StaffPrincipal & { pointId: string };
 }
 
-/** The acceptor (首问负责制) is the only one who moves the case at the point. */
+/**
+ * 首问负责制: who answers for the case at the point. An operator's case belongs to its acceptor;
+ * a case a citizen accepted alone on a kiosk belongs to the kiosk's point, so any operator of
+ * that point acts as its owner. The same test keeps owners from reviewing (separation of duties).
+ */
+export function isCaseOwner(p: StaffPrincipal, c: Pick<CaseAttrs, 'acceptorId' | 'ownerPointId'>): boolean {
+  if (c.ownerPointId !== undefined) return p.roles.includes('operator') && p.pointId === c.ownerPointId;
+  return c.acceptorId === p.accountId;
+}
+
+/** The case's owner is the only one who moves it at the point. */
 async function ownCase(ctx: RequestCtx, id: string): Promise<{ p: StaffPrincipal; c: CaseAttrs }> {
   const p = operatorAtPoint(ctx);
   const c = await getCase(id);
   if (!c) throw new NotFound('办件不存在', 'CASE_NOT_FOUND');
   requirePointScope(p, c.regionPath, c.pointId, '办件');
   if (c.pointId !== p.pointId) throw new NotFound('办件不存在', 'CASE_NOT_FOUND');
-  if (c.acceptorId !== p.accountId) throw new Forbidden('首问负责制：仅受理人可办理此件', 'NOT_CASE_OWNER');
+  if (!isCaseOwner(p, c)) throw new Forbidden('首问负责制：仅受理人可办理此件', 'NOT_CASE_OWNER');
   return { p, c };
 }
 
@@ -138,18 +152,60 @@ const stateCondition = (status: CaseStatus) => ({ condition: '#st = :st', names:
 
 // ---------------------------------------------------------------------------------- accept
 
-export async function acceptCase(ctx: RequestCtx, body: AcceptInput) {
-  const p = operatorAtPoint(ctx);
+/**
+ * Who accepts: an operator at their own point (the acceptor owns the case), or a citizen alone on
+ * a registered kiosk of a point (C1 self-service: the point owns the case, the kiosk acts for it).
+ */
+type Acceptor =
+  | { kind: 'operator'; p: StaffPrincipal & { pointId: string }; pointId: string }
+  | { kind: 'kiosk'; citizen: CitizenPrincipal; kiosk: DeviceAttrs; pointId: string; terminalId: string };
+
+/**
+ * A citizen token on a kiosk: self-service only, at a kiosk registered (or further) to its point,
+ * for themself. Refusals come before anything is read that the answer would depend on.
+ */
+async function kioskAcceptor(ctx: RequestCtx, citizen: CitizenPrincipal, body: AcceptInput): Promise<Acceptor> {
+  if (body.channel !== 'self_service') {
+    const message = '群众本人只能在自助终端自助办理 (channel: self_service)';
+    throw new Forbidden(message, 'SELF_SERVICE_ONLY', [{ field: 'body.channel', message }]);
+  }
   const terminalId = ctx.terminalId;
+  if (!terminalId) throw badField('header.x-terminal-id', '自助办理须在服务点已登记的自助终端上进行 (X-Terminal-Id)', 'TERMINAL_REQUIRED');
+  if (body.applicant.idNumber !== undefined && (await blindIndex('id', body.applicant.idNumber)) !== citizen.personIndex) {
+    throw new Forbidden('自助办理的申请人须为扫码登录的本人', 'APPLICANT_NOT_SELF', [{ field: 'body.applicant.idNumber', message: '与扫码登录的身份证号不一致' }]);
+  }
+  const kiosk = await getKiosk(terminalId);
+  if (!kiosk || !KIOSK_READY.includes(kiosk.stage)) throw new Forbidden('终端不是已登记的自助终端', 'TERMINAL_NOT_REGISTERED');
+  return { kind: 'kiosk', citizen, kiosk, pointId: kiosk.pointId, terminalId };
+}
+
+/** How a kiosk signs the steps it takes itself (the immediate submit or completion). */
+const kioskActor = (a: Extract<Acceptor, { kind: 'kiosk' }>, pointName: string) => ({
+  actorId: `kiosk:${a.terminalId}`,
+  actorName: `${pointName}自助终端（${a.terminalId}）`,
+});
+
+export async function acceptCase(ctx: RequestCtx, body: AcceptInput) {
+  const principal = ctx.principal;
+  const terminalId = ctx.terminalId;
+  const acceptor: Acceptor =
+    principal.kind === 'citizen'
+      ? await kioskAcceptor(ctx, principal, body)
+      : (() => {
+          const p = operatorAtPoint(ctx);
+          return { kind: 'operator' as const, p, pointId: p.pointId };
+        })();
   if (terminalId !== undefined && !TERMINAL_RE.test(terminalId)) throw badField('header.x-terminal-id', '无效的终端编号');
   const nowMs = ctx.now.getTime();
   const version = await currentVersion(nowMs);
-  const { point, item, device } = await readForAccept(p.pointId, version, body.itemCode, terminalId);
-  if (!point) throw new Forbidden('账号绑定的服务点不存在', 'NO_POINT');
+  const { point, item, device } = await readForAccept(acceptor.pointId, version, body.itemCode, acceptor.kind === 'operator' ? terminalId : undefined);
+  if (!point) {
+    throw acceptor.kind === 'kiosk' ? new Forbidden('终端所属服务点不存在', 'TERMINAL_NOT_REGISTERED') : new Forbidden('账号绑定的服务点不存在', 'NO_POINT');
+  }
   if (!POINT_ACCEPTS.includes(point.stage)) {
     throw new Conflict(`服务点处于「${point.stage}」阶段，未试运行或正式运行，不能受理`, 'POINT_NOT_IN_OPERATION', { stage: point.stage });
   }
-  if (terminalId !== undefined && (!device || device.pointId !== point.id || !KIOSK_READY.includes(device.stage))) {
+  if (acceptor.kind === 'operator' && terminalId !== undefined && (!device || device.pointId !== point.id || !KIOSK_READY.includes(device.stage))) {
     throw new Forbidden('终端不是本服务点已登记的自助终端', 'TERMINAL_NOT_REGISTERED');
   }
   if (!item) throw badField('body.itemCode', `事项 ${body.itemCode} 不在当前目录（第 ${version} 版）中`, 'ITEM_NOT_FOUND');
@@ -163,6 +219,14 @@ export async function acceptCase(ctx: RequestCtx, body: AcceptInput) {
   } else if (body.channel === 'self_service' && !terminalId) {
     issues.push({ field: 'header.x-terminal-id', message: '自助办理须在本服务点已登记的自助终端上进行 (X-Terminal-Id)' });
     codes.push('TERMINAL_REQUIRED');
+  }
+  if (acceptor.kind === 'operator' && body.applicant.idNumber === undefined) {
+    issues.push({ field: 'body.applicant.idNumber', message: '请填写申请人身份证号' });
+    codes.push('INVALID_INPUT');
+  }
+  if (acceptor.kind === 'kiosk' && body.proxy) {
+    issues.push({ field: 'body.proxy', message: '自助办理由申请人本人操作，不设代理人' });
+    codes.push('INVALID_INPUT');
   }
   const notified = uniq(body.materialsNotified);
   const missing = item.materials.filter((m) => !notified.includes(m));
@@ -183,16 +247,19 @@ export async function acceptCase(ctx: RequestCtx, body: AcceptInput) {
   if (issues.length > 0) {
     throw new BadRequest(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues, codes.length === 1 ? codes[0] : 'INVALID_INPUT');
   }
+  // On a kiosk the applicant is the person the QR login proved.
+  const applicantIdNumber = body.applicant.idNumber ?? (acceptor.kind === 'kiosk' ? await unseal(acceptor.citizen.idNumberSealed) : '');
 
   const acceptDate = dateShanghai(ctx.now);
   const limit = item.review === 'none' ? 0 : item.timeLimitWorkingDays;
   const due = await dueDateOf(acceptDate, limit, [], nowMs);
   const [applicant, applicantIndex, proxy] = await Promise.all([
-    sealPerson(body.applicant),
-    blindIndex('id', body.applicant.idNumber),
+    sealPerson({ ...body.applicant, idNumber: applicantIdNumber }),
+    acceptor.kind === 'kiosk' ? Promise.resolve(acceptor.citizen.personIndex) : blindIndex('id', applicantIdNumber),
     body.proxy ? sealPerson(body.proxy) : Promise.resolve(undefined),
   ]);
   const county = countyOf(point.regionPath) ?? point.scopeBucket;
+  const kiosk = acceptor.kind === 'kiosk' ? kioskActor(acceptor, point.name) : undefined;
   const c: CaseAttrs = {
     id: newId(),
     itemCode: item.code,
@@ -211,8 +278,9 @@ export async function acceptCase(ctx: RequestCtx, body: AcceptInput) {
     regionCode: point.regionCode,
     regionPath: point.regionPath,
     scopeBucket: county,
-    acceptorId: p.accountId,
-    acceptorName: p.name,
+    ...(acceptor.kind === 'operator'
+      ? { acceptorId: acceptor.p.accountId, acceptorName: acceptor.p.name }
+      : { acceptorId: kiosk!.actorId, acceptorName: kiosk!.actorName, ownerPointId: point.id }),
     ...(terminalId ? { terminalId } : {}),
     acceptedAt: isoShanghai(ctx.now),
     acceptDate,
@@ -224,10 +292,11 @@ export async function acceptCase(ctx: RequestCtx, body: AcceptInput) {
     violations: [],
     version: 1,
   };
+  const where = { countyCode: county, regionCode: c.regionCode, ...(acceptor.kind === 'kiosk' ? { pointId: point.id } : {}) };
+  const counters: Record<string, number> = { accepted: 1, [`ch_${c.channel}`]: 1, [`item_${c.itemCode}`]: 1 };
   const tx = new Tx(ctx)
-    .put(Case.item(c))
     .put(
-      step(ctx, c, 'accept', 'operator', undefined, undefined, {
+      step(ctx, c, 'accept', acceptor.kind === 'kiosk' ? 'citizen' : 'operator', undefined, undefined, {
         itemCode: c.itemCode,
         catalogVersion: c.catalogVersion,
         channel: c.channel,
@@ -237,11 +306,32 @@ export async function acceptCase(ctx: RequestCtx, body: AcceptInput) {
         ...(c.proxy ? { proxy: { name: c.proxy.name, idNumber: c.proxy.idNumberMasked, relation: c.proxy.relation } } : {}),
       }),
     )
-    .log({ action: 'case.accept', targetType: 'Case', targetId: c.id, after: logState(c), countyCode: county, regionCode: c.regionCode });
-  bumpCounters(tx, c, ctx.now, { accepted: 1, [`ch_${c.channel}`]: 1, [`item_${c.itemCode}`]: 1 });
-  syncProvisionalMarkers(tx, c.id, [], c.provisionalYears, c.dueDate);
+    .log({ action: 'case.accept', targetType: 'Case', targetId: c.id, after: logState(c), ...where });
+
+  // A kiosk has no one to carry the case on: in the same transaction it goes to the county at
+  // once, or, needing no review, completes on the kiosk with the result handed over on the spot.
+  let final = c;
+  if (kiosk && item.review !== 'none') {
+    final = { ...c, status: 'submitted', submittedAt: isoShanghai(ctx.now) };
+    tx.put(step(ctx, final, 'submit', 'kiosk', c.status, '自助终端受理后即时报送县级审核', undefined, kiosk))
+      .log({ action: 'case.submit', targetType: 'Case', targetId: c.id, before: logState(c), after: logState(final), ...where });
+    counters.submitted = 1;
+  } else if (kiosk) {
+    const onTime = acceptDate <= c.dueDate;
+    const now = isoShanghai(ctx.now);
+    final = { ...c, status: 'completed', result: { text: '已在自助终端办结，结果当场交付', delivery: 'on_the_spot', at: now }, closedAt: now, closedDate: acceptDate, onTime };
+    tx.put(step(ctx, final, 'complete', 'kiosk', c.status, undefined, { delivery: 'on_the_spot', onTime }, kiosk))
+      .log({ action: 'case.complete', targetType: 'Case', targetId: c.id, before: logState(c), after: logState(final), ...where });
+    Object.assign(counters, closingCounters(c, onTime, 'completed'));
+  }
+  tx.put(Case.item(final));
+  // One counter update per item per transaction: the accept's and the kiosk's follow-on counts together.
+  bumpCounters(tx, c, ctx.now, counters);
+  // A case closed on the spot has a fixed verdict: no provisional marker.
+  if (final.status !== 'completed') syncProvisionalMarkers(tx, c.id, [], c.provisionalYears, c.dueDate);
   await tx.commit();
-  return caseView(ctx, c, { reveal: false });
+  // A kiosk screen is shared: the reply shows the numbers masked even to the applicant.
+  return caseView(ctx, final, { reveal: false });
 }
 
 // ---------------------------------------------------------------------------------- the acceptor's steps
@@ -345,7 +435,7 @@ export async function reviewCase(
   const c = await getCase(id);
   if (!c) throw new NotFound('办件不存在', 'CASE_NOT_FOUND');
   requireInScope(p, c.regionPath, '办件');
-  if (c.acceptorId === p.accountId) throw new Forbidden('不得审核本人受理的办件', 'SEPARATION_OF_DUTIES');
+  if (isCaseOwner(p, c)) throw new Forbidden('不得审核本人受理（负责）的办件', 'SEPARATION_OF_DUTIES');
   requireStatus(c, ['submitted'], '审核');
   requireVersion(c, body.version);
 

@@ -32,6 +32,11 @@ export async function readForAccept(pointId: string, catalogVersion: number, ite
   };
 }
 
+/** The kiosk a citizen's request names (X-Terminal-Id): its point is where the case is accepted. */
+export async function getKiosk(terminalId: string): Promise<DeviceAttrs | undefined> {
+  return getItem<DeviceAttrs>(Device.key({ id: terminalId }), true);
+}
+
 export async function getPoint(id: string): Promise<PointAttrs | undefined> {
   return getItem<PointAttrs>(Point.key({ id }));
 }

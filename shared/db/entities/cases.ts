@@ -58,9 +58,14 @@ export interface CaseAttrs {
   regionPath: string;
   /** The county: review queue and region-scoped lists partition by it. */
   scopeBucket: string;
-  /** 首问负责制: the acceptor owns the case to its end. */
+  /** 首问负责制: the acceptor owns the case to its end (a kiosk: `kiosk:<terminalId>`). */
   acceptorId: string;
   acceptorName: string;
+  /**
+   * Set when a citizen accepted the case alone on a kiosk: first-inquiry responsibility lies with
+   * the point, and any operator of this point acts as the case's owner.
+   */
+  ownerPointId?: string;
   terminalId?: string;
   acceptedAt: string;
   acceptDate: string;
