@@ -17,9 +17,10 @@ beforeEach(() => {
 });
 afterEach(() => mock.restore());
 
+const itemA = { pk: 'A#1', sk: 'A', version: 1 };
 const tx = () =>
   new Tx(systemCtx('req-1', new Date('2026-03-02T00:00:00Z')))
-    .put({ pk: 'A#1', sk: 'A', version: 1 }, { conflict: { code: 'DUPLICATE_A', message: 'A 已存在' } })
+    .put(itemA, { conflict: { code: 'DUPLICATE_A', message: 'A 已存在' } })
     .log({ action: 'a.created', targetType: 'A', targetId: '1' });
 
 describe('Tx', () => {
