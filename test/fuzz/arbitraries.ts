@@ -110,21 +110,25 @@ export const NASTY_VALUES: unknown[] = [
 ];
 
 /** A body that is certainly invalid for an object schema with required keys or strict keys. */
-export function brokenBody(js: Js): fc.Arbitrary<{ how: string; value: unknown }> {
+/**
+ * Broken bodies; `certain` says the body is invalid whatever the route (a nasty value in a
+ * string field may still be a valid string, so it need not be refused — only never a 5xx).
+ */
+export function brokenBody(js: Js): fc.Arbitrary<{ how: string; value: unknown; certain: boolean }> {
   const props = Object.keys(js.properties ?? {});
   const required = js.required ?? [];
   const base = plausible(js) as fc.Arbitrary<Record<string, unknown>>;
-  const options: fc.Arbitrary<{ how: string; value: unknown }>[] = [
-    fc.constantFrom<unknown>([], 'text', 42, null, true).map((value) => ({ how: 'not an object', value })),
-    base.map((b) => ({ how: 'extra field', value: { ...(b as object), zzUnknownField: 'x' } })),
-    base.map((b) => ({ how: 'deep nesting', value: { ...(b as object), zzDeep: deep(500) } })),
+  const options: fc.Arbitrary<{ how: string; value: unknown; certain: boolean }>[] = [
+    fc.constantFrom<unknown>([], 'text', 42, null, true).map((value) => ({ how: 'not an object', value, certain: true })),
+    base.map((b) => ({ how: 'extra field', value: { ...(b as object), zzUnknownField: 'x' }, certain: true })),
+    base.map((b) => ({ how: 'deep nesting', value: { ...(b as object), zzDeep: deep(500) }, certain: true })),
   ];
   if (required.length) {
     options.push(
       fc.tuple(base, fc.constantFrom(...required)).map(([b, k]) => {
         const copy = { ...(b as object) } as Record<string, unknown>;
         delete copy[k];
-        return { how: `missing ${k}`, value: copy };
+        return { how: `missing ${k}`, value: copy, certain: true };
       }),
     );
   }
@@ -133,6 +137,7 @@ export function brokenBody(js: Js): fc.Arbitrary<{ how: string; value: unknown }
       fc.tuple(base, fc.constantFrom(...props), fc.constantFrom(...NASTY_VALUES)).map(([b, k, v]) => ({
         how: `${k} = ${JSON.stringify(v)?.slice(0, 40)}`,
         value: { ...(b as object), [k]: v },
+        certain: false,
       })),
     );
   }
