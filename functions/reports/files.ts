@@ -5,15 +5,20 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { config } from '../../shared/config';
 import { isoShanghai } from '../../shared/clock';
 import type { ReportAttrs } from '../../shared/db/entities';
 
 const LINK_SECONDS = 15 * 60;
 let s3: S3Client | undefined;
-const s3Client = () => (s3 ??= new S3Client({ region: config().region }));
+/** S3 and the presigner load with the first large file, not with every cold start of the reports function. */
+async function s3Api() {
+  const { GetObjectCommand, PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
+  const { getSignedUrl } = await import('@aws-sdk/s3-request-presigner');
+  s3 ??= new S3Client({ region: config().region });
+  return { client: s3, GetObjectCommand, PutObjectCommand, getSignedUrl };
+}
 
 export interface FileLink {
   url: string;
@@ -33,8 +38,9 @@ export async function fileLink(
     if (!cfg.reportsBucket) throw new Error('REPORTS_BUCKET is not configured');
     // Key by region/type/period so the bucket reads like the archive it is.
     const key = `reports/${report.regionCode}/${report.type}/${report.period}/${name}`;
-    await s3Client().send(new PutObjectCommand({ Bucket: cfg.reportsBucket, Key: key, Body: bytes, ContentType: contentType, ContentDisposition: disposition }));
-    const url = await getSignedUrl(s3Client(), new GetObjectCommand({ Bucket: cfg.reportsBucket, Key: key }), { expiresIn: LINK_SECONDS });
+    const { client, GetObjectCommand, PutObjectCommand, getSignedUrl } = await s3Api();
+    await client.send(new PutObjectCommand({ Bucket: cfg.reportsBucket, Key: key, Body: bytes, ContentType: contentType, ContentDisposition: disposition }));
+    const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: cfg.reportsBucket, Key: key }), { expiresIn: LINK_SECONDS });
     return { url, expiresAt: isoShanghai(new Date(now.getTime() + LINK_SECONDS * 1000)) };
   }
   await mkdir(cfg.reportsDir, { recursive: true });

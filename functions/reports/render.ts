@@ -3,7 +3,6 @@
  * Chinese) and XLSX (a sheet per section, Chinese headers, frozen header row, yuan and percent
  * formats). Rendering only reads the stored content; it never recomputes a figure.
  */
-import ExcelJS from 'exceljs';
 import { CHANNELS, DEVICE_STAGES, POINT_STAGES } from '../../shared/db/entities';
 import { DEVICE_STAGE_NAMES, STAGE_NAMES } from './milestones';
 import { COMPONENT_NAMES, type ReportContent } from './build';
@@ -274,6 +273,8 @@ const NUM_FMT: Record<CellFormat, string | undefined> = {
 };
 
 export async function renderXlsx(c: ReportContent): Promise<Buffer> {
+  // Loaded on the first XLSX only: exceljs is most of this function's bundle and its load time.
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = '就近办';
   wb.created = new Date(c.asOf);
