@@ -14,13 +14,16 @@ export interface Recorded {
   command: string;
   input: Record<string, any>;
   capacity: number;
+  /** For a transaction: every item it touches as it stood just before (undefined = absent). */
+  preImage?: { key: Record<string, any>; item?: Record<string, any> }[];
 }
 
 export interface BenchEnv {
   dynamo: LocalDynamo;
   request: (method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }) => Promise<{ status: number; body: any }>;
   recording: <T>(fn: () => Promise<T>) => Promise<{ result: T; calls: Recorded[] }>;
-  replayBare: (calls: Recorded[]) => Promise<void>;
+  /** Times the recorded calls, sent again as they were, each after restoring what they found (untimed). */
+  timeBare: (calls: Recorded[], n: number) => Promise<number[]>;
   login: (idNumber: string) => Promise<string>;
   stop: () => Promise<void>;
 }
@@ -51,10 +54,11 @@ export async function startBenchEnv(): Promise<BenchEnv> {
       if (!sink) return next(args);
       // At the build step the document client has already marshalled the input.
       const input = args.input as Record<string, any>;
+      const preImage = context.commandName === 'TransactWriteItemsCommand' ? await imageOf(input) : undefined;
       const out = (await next(args)) as { output: { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] } };
       const cc = out.output.ConsumedCapacity;
       const units = Array.isArray(cc) ? cc.reduce((s, c) => s + (c.CapacityUnits ?? 0), 0) : (cc?.CapacityUnits ?? 0);
-      sink.push({ command: context.commandName ?? 'unknown', input: structuredClone(input), capacity: units });
+      sink.push({ command: context.commandName ?? 'unknown', input: structuredClone(input), capacity: units, ...(preImage ? { preImage } : {}) });
       return out;
     },
     { step: 'build', name: 'benchRecorder' },
@@ -97,28 +101,48 @@ export async function startBenchEnv(): Promise<BenchEnv> {
   const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
   const cmds = await import('@aws-sdk/client-dynamodb');
   const bare = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  /**
-   * Replays the recorded calls with a bare client: reads exactly as recorded; writes as the same
-   * number and size of items to fresh keys without conditions (a replayed conditional write
-   * would fail and cost less, flattering the baseline).
-   */
-  const replayBare: BenchEnv['replayBare'] = async (calls) => {
-    for (const c of calls) {
-      const input = structuredClone(c.input);
-      delete input.ReturnConsumedCapacity;
-      const Ctor = (cmds as unknown as Record<string, new (i: unknown) => any>)[c.command];
-      if (!Ctor) throw new Error(`no command ${c.command}`);
-      if (c.command === 'TransactWriteItemsCommand') {
-        input.TransactItems = input.TransactItems.map((t: any) => {
-          const src = t.Put?.Item ?? { ...(t.Update?.Key ?? t.ConditionCheck?.Key ?? t.Delete?.Key), pad: { S: JSON.stringify(t).slice(0, 400) } };
-          const fresh = randomBytes(8).toString('hex');
-          return { Put: { TableName: input.TransactItems[0] && (t.Put ?? t.Update ?? t.ConditionCheck ?? t.Delete).TableName, Item: { ...src, pk: { S: `BENCH#${fresh}` }, sk: { S: 'X' } } } };
-        });
-      } else if (c.command === 'PutItemCommand' || c.command === 'UpdateItemCommand') {
-        delete input.ConditionExpression;
-      }
-      await bare.send(new Ctor(input));
+  const table = config().tableName;
+  const keyOf = (t: any) => {
+    const op = t.Put ?? t.Update ?? t.ConditionCheck ?? t.Delete;
+    const k = t.Put ? { pk: op.Item.pk, sk: op.Item.sk } : op.Key;
+    return { pk: k.pk, sk: k.sk };
+  };
+  /** The items a transaction is about to touch, read consistently before it runs. */
+  async function imageOf(input: Record<string, any>) {
+    const keys = (input.TransactItems as any[]).map(keyOf);
+    const out = await bare.send(new cmds.BatchGetItemCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
+    const found = (out.Responses?.[table] ?? []) as Record<string, any>[];
+    return keys.map((key) => ({ key, item: found.find((i) => i.pk!.S === key.pk.S && i.sk!.S === key.sk.S) }));
+  }
+  async function restore(image: NonNullable<Recorded['preImage']>) {
+    for (const { key, item } of image) {
+      if (item) await bare.send(new cmds.PutItemCommand({ TableName: table, Item: item }));
+      else await bare.send(new cmds.DeleteItemCommand({ TableName: table, Key: key }));
     }
+  }
+  /**
+   * The baseline: the very calls the operation made, sent again by a bare client — reads as
+   * they were, transactions with their conditions and updates against the items restored to
+   * what they were before (the restore is not timed). What remains between this and the
+   * handler's time is our code: pipeline, validation, authorization, marshalling, sealing.
+   */
+  const timeBare: BenchEnv['timeBare'] = async (calls, n) => {
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      let elapsed = 0;
+      for (const c of calls) {
+        const input = structuredClone(c.input);
+        delete input.ReturnConsumedCapacity;
+        const Ctor = (cmds as unknown as Record<string, new (i: unknown) => any>)[c.command];
+        if (!Ctor) throw new Error(`no command ${c.command}`);
+        if (c.preImage) await restore(c.preImage);
+        const t = process.hrtime.bigint();
+        await bare.send(new Ctor(input));
+        elapsed += Number(process.hrtime.bigint() - t) / 1e6;
+      }
+      times.push(elapsed);
+    }
+    return times.sort((a, b) => a - b);
   };
 
   const login = async (idNumber: string) => {
@@ -132,7 +156,7 @@ export async function startBenchEnv(): Promise<BenchEnv> {
     dynamo,
     request,
     recording,
-    replayBare,
+    timeBare,
     login,
     stop: async () => {
       await escalation.stop();
