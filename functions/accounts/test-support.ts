@@ -6,35 +6,12 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '../../shared/db/client';
 import { getItem } from '../../shared/db/store';
 import { Tx } from '../../shared/db/tx';
-import { Account, Point, Region, type PointStage } from '../../shared/db/entities';
+import { Account, Region } from '../../shared/db/entities';
 import { systemCtx } from '../../shared/http/context';
-import { newId } from '../../shared/ids';
-import { findRegion } from '../../shared/regions';
-import { scopeBucketOf } from '../../shared/security/scope';
 import type { TestApi } from '../../test/helpers/api';
 
-export async function putPoint(regionCode: string, stage: PointStage = 'in_operation'): Promise<string> {
-  const region = (await findRegion(regionCode))!;
-  const id = newId();
-  await new Tx(systemCtx('test', new Date()))
-    .put(
-      Point.item({
-        id,
-        regionCode,
-        regionPath: region.path,
-        scopeBucket: scopeBucketOf(region.path),
-        kind: region.level === 'township' ? 'township' : 'village',
-        name: `${region.name}服务点`,
-        address: region.name,
-        stage,
-        createdAt: new Date().toISOString(),
-        version: 1,
-      }),
-    )
-    .log({ action: 'test.point', targetType: 'Point', targetId: id })
-    .commit();
-  return id;
-}
+/** A point in the table (see test/helpers/fixtures.ts). */
+export { createPoint as putPoint } from '../../test/helpers/fixtures';
 
 /** A second county under 临汾市 (汾西县) and one of its villages: records out of 蒲县's scope. */
 export const OTHER_COUNTY = '141034000000';

@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareTable, tableSnapshot } from '../../test/helpers/table';
+import { createPoint } from '../../test/helpers/fixtures';
 import { createStaff, startTestApi, testIdNumber, testPhone, type TestApi } from '../../test/helpers/api';
-import { Tx } from '../../shared/db/tx';
-import { systemCtx } from '../../shared/http/context';
-import { findRegion } from '../../shared/regions';
-import { Point } from '../../shared/db/entities';
-import { newId } from '../../shared/ids';
 
 /**
  * api.md names no body for submit, supplement and complete: a client that sends none (or {})
@@ -20,12 +16,7 @@ let reviewer: string;
 beforeAll(async () => {
   await prepareTable();
   api = await startTestApi();
-  const region = (await findRegion(VILLAGE))!;
-  const pointId = newId();
-  await new Tx(systemCtx('test', new Date()))
-    .put(Point.item({ id: pointId, regionCode: VILLAGE, regionPath: region.path, scopeBucket: '141033000000', kind: 'village', name: '桃湾村服务点', address: '桃湾村', stage: 'in_operation', createdAt: new Date().toISOString(), version: 1 }))
-    .log({ action: 'test.point', targetType: 'Point', targetId: pointId })
-    .commit();
+  const pointId = await createPoint(VILLAGE, 'in_operation');
   operator = await api.login((await createStaff({ roles: ['operator'], regionCode: VILLAGE, pointId })).idNumber);
   reviewer = await api.login((await createStaff({ roles: ['reviewer'], regionCode: '141033000000' })).idNumber);
 });

@@ -5,9 +5,9 @@ import { clock } from '../../shared/clock';
 import { Tx } from '../../shared/db/tx';
 import { systemCtx } from '../../shared/http/context';
 import { getItem } from '../../shared/db/store';
-import { findRegion } from '../../shared/regions';
-import { CaseCounter, CaseWeekCounter, Device, Point, Region, type DeviceStage, type PointStage } from '../../shared/db/entities';
+import { CaseCounter, CaseWeekCounter, Region } from '../../shared/db/entities';
 import { newId } from '../../shared/ids';
+import { createKiosk, createPoint } from '../../test/helpers/fixtures';
 
 /**
  * Cases through the local HTTP API: accept → submit → return → supplement → approve → complete
@@ -21,39 +21,6 @@ const S01_MATERIALS = ['居民身份证', '户口簿'];
 
 let api: TestApi;
 const at = (iso: string) => clock.set(() => new Date(iso));
-
-async function makePoint(regionCode: string, stage: PointStage): Promise<string> {
-  const region = (await findRegion(regionCode))!;
-  const id = newId();
-  await new Tx(systemCtx('test', new Date()))
-    .put(
-      Point.item({
-        id,
-        regionCode,
-        regionPath: region.path,
-        scopeBucket: COUNTY,
-        kind: region.level === 'township' ? 'township' : 'village',
-        name: `${region.name}服务点`,
-        address: '测试地址',
-        stage,
-        createdAt: new Date().toISOString(),
-        version: 1,
-      }),
-    )
-    .log({ action: 'test.point', targetType: 'Point', targetId: id })
-    .commit();
-  return id;
-}
-
-async function makeKiosk(pointId: string, stage: DeviceStage): Promise<string> {
-  const id = `KIOSK-${newId()}`;
-  const region = (await findRegion(VILLAGE))!;
-  await new Tx(systemCtx('test', new Date()))
-    .put(Device.item({ id, pointId, regionPath: region.path, scopeBucket: COUNTY, serialNumber: id, stage, createdAt: new Date().toISOString(), version: 1 }))
-    .log({ action: 'test.device', targetType: 'Device', targetId: id })
-    .commit();
-  return id;
-}
 
 const applicant = () => ({ name: '张桂兰', idNumber: testIdNumber('19600315'), phone: testPhone() });
 const s01 = (person = applicant(), extra: Record<string, unknown> = {}) => ({
@@ -81,8 +48,8 @@ beforeAll(async () => {
     .put(Region.item({ code: OTHER_COUNTY, name: '洪洞县', level: 'county', parentCode: '141000000000', path: `140000000000/141000000000/${OTHER_COUNTY}` }))
     .log({ action: 'test.region', targetType: 'Region', targetId: OTHER_COUNTY })
     .commit();
-  village = await makePoint(VILLAGE, 'in_operation');
-  const township = await makePoint(TOWNSHIP, 'trial_run');
+  village = await createPoint(VILLAGE, 'in_operation');
+  const township = await createPoint(TOWNSHIP, 'trial_run');
   const mk = async (roles: Parameters<typeof createStaff>[0]['roles'], regionCode: string, pointId?: string) =>
     (await createStaff({ roles, regionCode, ...(pointId ? { pointId } : {}) })).idNumber;
   staff = {
@@ -215,7 +182,7 @@ describe('acceptance rules', () => {
   });
 
   it('refuses a point that is not in operation with 409', async () => {
-    const planned = await makePoint('141033100201', 'planned');
+    const planned = await createPoint('141033100201', 'planned');
     const { idNumber } = await createStaff({ roles: ['operator'], regionCode: '141033100201', pointId: planned });
     const token = await api.login(idNumber);
     const before = await tableSnapshot();
@@ -241,8 +208,8 @@ describe('acceptance rules', () => {
   });
 
   it('self-service needs a registered kiosk of the point and records the terminal on every step', async () => {
-    const kiosk = await makeKiosk(village, 'registered');
-    const boxed = await makeKiosk(village, 'delivered');
+    const kiosk = await createKiosk(village, 'registered');
+    const boxed = await createKiosk(village, 'delivered');
     const noTerminal = await api.call('POST', '/cases', { token: tokens.op, body: s01(applicant(), { channel: 'self_service' }) });
     const unregistered = await api.call('POST', '/cases', { token: tokens.op, body: s01(applicant(), { channel: 'self_service' }), headers: { 'x-terminal-id': boxed } });
     const ok = await api.call('POST', '/cases', { token: tokens.op, body: s01(applicant(), { channel: 'self_service' }), headers: { 'x-terminal-id': kiosk } });
@@ -385,7 +352,7 @@ describe('a due date in a year the calendar does not know yet', () => {
   it('is provisional until the province loads 2027, then recomputed', async () => {
     // Prepare: fresh accounts (the others have been idle for over a year of test time)
     at('2026-12-28T09:00:00+08:00');
-    const point = await makePoint('141033100203', 'in_operation');
+    const point = await createPoint('141033100203', 'in_operation');
     const op = await api.login((await createStaff({ roles: ['operator'], regionCode: '141033100203', pointId: point })).idNumber);
     const bizAdmin = await api.login(BOOTSTRAP.bizAdmin());
     const a = await api.call('POST', '/cases', { token: op, body: s01() });

@@ -2,13 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareTable, rawItems, tableSnapshot } from '../../test/helpers/table';
 import { createStaff, startTestApi, testIdNumber, testPhone, type TestApi } from '../../test/helpers/api';
 import { clock } from '../../shared/clock';
-import { Tx } from '../../shared/db/tx';
-import { systemCtx } from '../../shared/http/context';
 import { getItem } from '../../shared/db/store';
-import { findRegion } from '../../shared/regions';
 import { blindIndex } from '../../shared/security/crypto';
-import { CaseCounter, Device, Point, type DeviceStage, type PointStage } from '../../shared/db/entities';
+import { CaseCounter } from '../../shared/db/entities';
 import { newId } from '../../shared/ids';
+import { createKiosk, createPoint } from '../../test/helpers/fixtures';
 
 /**
  * Self-service (C1): the citizen alone on a kiosk. The e-SSC QR login says who they are, the
@@ -31,26 +29,6 @@ let setupKiosk: string;
 let tokens: Record<'op' | 'op2' | 'foreignOp' | 'rev' | 'dual', string>;
 const people: { idNumber: string; phone: string }[] = [];
 
-async function makePoint(regionCode: string, stage: PointStage): Promise<string> {
-  const region = (await findRegion(regionCode))!;
-  const id = newId();
-  await new Tx(systemCtx('test', new Date()))
-    .put(Point.item({ id, regionCode, regionPath: region.path, scopeBucket: COUNTY, kind: 'village', name: `${region.name}服务点`, address: '测试地址', stage, createdAt: new Date().toISOString(), version: 1 }))
-    .log({ action: 'test.point', targetType: 'Point', targetId: id })
-    .commit();
-  return id;
-}
-
-async function makeKiosk(pointId: string, regionCode: string, stage: DeviceStage): Promise<string> {
-  const id = `KIOSK-${newId()}`;
-  const region = (await findRegion(regionCode))!;
-  await new Tx(systemCtx('test', new Date()))
-    .put(Device.item({ id, pointId, regionPath: region.path, scopeBucket: COUNTY, serialNumber: id, stage, createdAt: new Date().toISOString(), version: 1 }))
-    .log({ action: 'test.device', targetType: 'Device', targetId: id })
-    .commit();
-  return id;
-}
-
 /** A citizen with no staff account: the QR login gives a citizen token. */
 async function citizen(birth = '19600315') {
   const person = { name: '张桂兰', idNumber: testIdNumber(birth), phone: testPhone() };
@@ -71,12 +49,12 @@ const selfService = (itemCode: string, materials: string[], applicant: Record<st
 beforeAll(async () => {
   clock.set(() => new Date(NOW));
   await prepareTable();
-  village = await makePoint(VILLAGE, 'in_operation');
-  const other = await makePoint(OTHER_VILLAGE, 'in_operation');
-  const setUp = await makePoint(SETUP_VILLAGE, 'set_up');
-  kiosk = await makeKiosk(village, VILLAGE, 'registered');
-  boxedKiosk = await makeKiosk(village, VILLAGE, 'delivered');
-  setupKiosk = await makeKiosk(setUp, SETUP_VILLAGE, 'installed');
+  village = await createPoint(VILLAGE, 'in_operation');
+  const other = await createPoint(OTHER_VILLAGE, 'in_operation');
+  const setUp = await createPoint(SETUP_VILLAGE, 'set_up');
+  kiosk = await createKiosk(village, 'registered');
+  boxedKiosk = await createKiosk(village, 'delivered');
+  setupKiosk = await createKiosk(setUp, 'installed');
   api = await startTestApi();
   const login = async (roles: Parameters<typeof createStaff>[0]['roles'], regionCode: string, pointId?: string) =>
     api.login((await createStaff({ roles, regionCode, ...(pointId ? { pointId } : {}) })).idNumber);
