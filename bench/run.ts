@@ -10,7 +10,7 @@ import { percentile, startBenchEnv, timeIt } from './harness';
 import { OPS } from './ops';
 
 const N = Number(process.env.BENCH_N ?? 200);
-const WARMUP = 20;
+const WARMUP = 100;
 const TARGET = { latencyRatio: 1.2, bundleKb: 250, initRatio: 1.3, reportRatio: 1.1 };
 
 async function operations() {
@@ -22,9 +22,16 @@ async function operations() {
       for (let i = 0; i < WARMUP; i++) await run();
       const { result, calls } = await env.recording(run);
       if (result.status !== op.expect) throw new Error(`${op.name}: expected ${op.expect}, got ${result.status} ${JSON.stringify(result.body).slice(0, 200)}`);
-      const handler = await timeIt(N, run);
-      await env.timeBare(calls, 5);
-      const bare = await env.timeBare(calls, N);
+      await env.timeBare(calls, WARMUP);
+      // Interleaved, so that drift (JIT, DynamoDB Local's JVM, GC) falls on both alike.
+      const handlerTimes: number[] = [];
+      const bareTimes: number[] = [];
+      for (let i = 0; i < N; i++) {
+        handlerTimes.push(...(await timeIt(1, run)));
+        bareTimes.push(...(await env.timeBare(calls, 1)));
+      }
+      const handler = handlerTimes.sort((a, b) => a - b);
+      const bare = bareTimes.sort((a, b) => a - b);
       const writes = calls.filter((c) => /Transact|Put|Update|Delete|BatchWrite/.test(c.command)).length;
       rows.push({
         operation: op.name,
