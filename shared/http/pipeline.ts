@@ -2,7 +2,9 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import type { Context as LambdaContext } from 'aws-lambda';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { logger } from '../log';
 import { config } from '../config';
 import { clock } from '../clock';
@@ -112,37 +114,22 @@ function requireAuth(spec: RouteSpec, principal: Principal, authState: string): 
   if (spec.auth === 'citizen' && principal.kind !== 'citizen') throw new Forbidden('仅限群众本人', 'CITIZEN_ONLY');
 }
 
-/**
- * Powertools idempotency, its JMESPath engine and persistence layer load with the first request
- * that carries an Idempotency-Key, not with every cold start (most requests are reads).
- */
-type Idempotency = {
-  lib: typeof import('@aws-lambda-powertools/idempotency');
-  config: import('@aws-lambda-powertools/idempotency').IdempotencyConfig;
-  store: import('@aws-lambda-powertools/idempotency/dynamodb').DynamoDBPersistenceLayer;
-};
-let idempotency: Promise<Idempotency> | undefined;
-function loadIdempotency(): Promise<Idempotency> {
-  idempotency ??= (async () => {
-    const lib = await import('@aws-lambda-powertools/idempotency');
-    const { DynamoDBPersistenceLayer } = await import('@aws-lambda-powertools/idempotency/dynamodb');
-    return {
-      lib,
-      config: new lib.IdempotencyConfig({ eventKeyJmesPath: 'key', payloadValidationJmesPath: 'bodyHash', expiresAfterSeconds: 24 * 3600 }),
-      store: new DynamoDBPersistenceLayer({
-        tableName: tableName(),
-        keyAttr: 'pk',
-        sortKeyAttr: 'sk',
-        staticPkValue: IDEMPOTENCY_PK,
-        expiryAttr: 'ttl',
-        awsSdkV3Client: dynamo(),
-      }),
-    };
-  })().catch((e) => {
-    idempotency = undefined;
-    throw e;
+let persistence: DynamoDBPersistenceLayer | undefined;
+const idempotencyConfig = new IdempotencyConfig({
+  eventKeyJmesPath: 'key',
+  payloadValidationJmesPath: 'bodyHash',
+  expiresAfterSeconds: 24 * 3600,
+});
+function persistenceStore(): DynamoDBPersistenceLayer {
+  persistence ??= new DynamoDBPersistenceLayer({
+    tableName: tableName(),
+    keyAttr: 'pk',
+    sortKeyAttr: 'sk',
+    staticPkValue: IDEMPOTENCY_PK,
+    expiryAttr: 'ttl',
+    awsSdkV3Client: dynamo(),
   });
-  return idempotency;
+  return persistence;
 }
 
 const IDEMPOTENCY_KEY_RE = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -156,7 +143,6 @@ async function runIdempotent(
   key: string | undefined,
   principal: Principal,
   body: string | undefined,
-  lambdaContext: LambdaContext | undefined,
   run: () => Promise<{ statusCode: number; body: unknown }>,
 ): Promise<{ statusCode: number; body: unknown }> {
   if (!spec.creates || key === undefined) return run();
@@ -166,11 +152,8 @@ async function runIdempotent(
     ]);
   }
   const who = principal.kind === 'staff' ? principal.accountId : principal.kind === 'citizen' ? principal.personIndex : 'anon';
-  const { lib, config: idempotencyConfig, store } = await loadIdempotency();
-  // Lets an in-progress record expire with this invocation's remaining time.
-  if (lambdaContext) idempotencyConfig.registerLambdaContext(lambdaContext);
-  const fn = lib.makeIdempotent(async (_p: { key: string; bodyHash: string }) => run(), {
-    persistenceStore: store,
+  const fn = makeIdempotent(async (_p: { key: string; bodyHash: string }) => run(), {
+    persistenceStore: persistenceStore(),
     config: idempotencyConfig,
   });
   try {
@@ -179,10 +162,10 @@ async function runIdempotent(
       bodyHash: createHash('sha256').update(body ?? '').digest('hex'),
     });
   } catch (err) {
-    if (err instanceof lib.IdempotencyValidationError) {
+    if (err instanceof IdempotencyValidationError) {
       throw new Conflict('Idempotency-Key 已用于另一个请求体', 'IDEMPOTENCY_KEY_REUSED');
     }
-    if (err instanceof lib.IdempotencyAlreadyInProgressError) {
+    if (err instanceof IdempotencyAlreadyInProgressError) {
       throw new Conflict('同一 Idempotency-Key 的请求正在处理', 'IDEMPOTENCY_IN_PROGRESS');
     }
     // Powertools wraps the handler's own error: unwrap our typed ones.
@@ -267,7 +250,9 @@ export function domainHandler<R extends Record<string, RouteSpec>>(api: DomainAp
       now: clock.now(),
     };
     let raw: RawReply | undefined;
-    const result = await runIdempotent(spec, headers['idempotency-key'], principal, text, context, async () => {
+    // Lets an in-progress idempotency record expire with this invocation's remaining time.
+    if (context) idempotencyConfig.registerLambdaContext(context);
+    const result = await runIdempotent(spec, headers['idempotency-key'], principal, text, async () => {
       const out = await impl({ params, query, body, ctx, headers } as HandlerInput<RouteSpec>);
       if (out instanceof RawReply) {
         raw = out;
