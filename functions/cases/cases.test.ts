@@ -90,11 +90,16 @@ describe('a pension enrolment (S01) from acceptance to rating, across the Nation
     expect(submitted.status).toBe(200);
     expect(submitted.body.status).toBe('submitted');
 
-    // Act: the county's review queue, ordered by due date, shows the applicant in clear to the reviewer
+    // Act: the county's review queue, ordered by due date, masked; the case itself shows the
+    // applicant in clear to the reviewer working on it, and that view is in the operation log
     const queue = await api.call('GET', '/cases?status=submitted', { token: tokens.rev });
     expect(queue.status).toBe(200);
     const mine = queue.body.items.find((c: { id: string }) => c.id === id);
-    expect(mine.applicant.idNumber).toBe(person.idNumber);
+    expect(mine.applicant.idNumber).toBe(`${person.idNumber.slice(0, 4)}**********${person.idNumber.slice(-4)}`);
+    const detail = await api.call('GET', `/cases/${id}`, { token: tokens.rev });
+    expect(detail.body.applicant.idNumber).toBe(person.idNumber);
+    const viewed = (await rawItems()).filter((i) => i.pk === `LOG#Case#${id}` && i.action === 'case.pii_viewed');
+    expect(viewed).toHaveLength(1);
     const dues = queue.body.items.map((c: { dueDate: string }) => c.dueDate);
     expect(dues).toEqual([...dues].sort());
 

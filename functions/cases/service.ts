@@ -556,7 +556,14 @@ export async function getCaseById(ctx: RequestCtx, id: string) {
   const staff = caseReader(ctx);
   if (!found) throw new NotFound('办件不存在', 'CASE_NOT_FOUND');
   requirePointScope(staff, found.regionPath, found.pointId, '办件');
-  return caseView(ctx, found, { reveal: reviewerOnCase(staff, found), steps });
+  const reveal = reviewerOnCase(staff, found);
+  // S1/S2: who saw a citizen's numbers in clear, and when, is in the operation log.
+  if (reveal) {
+    await new Tx(ctx)
+      .log({ action: 'case.pii_viewed', targetType: 'Case', targetId: found.id, countyCode: found.scopeBucket, regionCode: found.regionCode, pointId: found.pointId })
+      .commit();
+  }
+  return caseView(ctx, found, { reveal, steps });
 }
 
 export async function listCases(
@@ -607,7 +614,8 @@ export async function listCases(
   if (queries.length === 0) return { items: [], nextCursor: null };
   const page = await fanOutPage<CaseAttrs>(queries, q.limit, q.cursor);
   return {
-    items: await Promise.all(page.items.map((c) => caseView(ctx, c, { reveal: reviewerOnCase(p, c) }))),
+    // Lists stay masked for everyone: the numbers in clear are one case at a time, and logged.
+    items: await Promise.all(page.items.map((c) => caseView(ctx, c, { reveal: false }))),
     nextCursor: page.nextCursor,
   };
 }
