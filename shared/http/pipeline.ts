@@ -189,15 +189,37 @@ const errorEnvelope = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyS
   },
 });
 
-const requestLog = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => ({
-  before: async (request) => {
-    logger.resetKeys();
-    logger.appendKeys({ requestId: request.event.requestContext?.requestId, route: request.event.routeKey });
-  },
-  after: async (request) => {
-    logger.info('request', { status: request.response?.statusCode });
-  },
-});
+/**
+ * One structured line per request, refusals included: who (account or citizen), from which
+ * point and terminal, what route and path parameters, the outcome. With the operation log's
+ * entries for every change, any query is traceable to person, point and terminal (S1).
+ */
+const requestLog = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => {
+  const started = new WeakMap<object, number>();
+  const line = (request: { event: APIGatewayProxyEventV2; response?: APIGatewayProxyStructuredResultV2 | null }) => {
+    const { principal } = principalFromAuthorizer(request.event);
+    const headers = request.event.headers ?? {};
+    logger.info('request', {
+      status: request.response?.statusCode,
+      ms: Date.now() - (started.get(request.event) ?? Date.now()),
+      actor: principal.kind === 'staff' ? principal.accountId : principal.kind === 'citizen' ? `citizen:${principal.personIndex.slice(0, 16)}` : 'anonymous',
+      roles: principal.kind === 'staff' ? principal.roles.join(',') : principal.kind,
+      point: principal.kind === 'staff' ? principal.pointId : undefined,
+      terminal: headers['x-terminal-id'] ?? headers['X-Terminal-Id'],
+      sourceIp: request.event.requestContext?.http?.sourceIp,
+      params: request.event.pathParameters,
+    });
+  };
+  return {
+    before: async (request) => {
+      started.set(request.event, Date.now());
+      logger.resetKeys();
+      logger.appendKeys({ requestId: request.event.requestContext?.requestId, route: request.event.routeKey });
+    },
+    after: async (request) => line(request),
+    onError: async (request) => line(request),
+  };
+};
 
 /**
  * The Lambda handler of a domain: one function serves all of the domain's routes. Order:
