@@ -1,8 +1,7 @@
 import { domainHandler } from '../../shared/http/pipeline';
 import { casesApi } from './api';
 import * as cases from './service';
-
-/** The pipeline types an absent body/query as an empty record; these routes always declare theirs. */
+import * as followUps from './follow-ups';
 
 export const handler = domainHandler(casesApi, {
   acceptCase: ({ ctx, body }) => cases.acceptCase(ctx, body),
@@ -13,5 +12,7 @@ export const handler = domainHandler(casesApi, {
   supplementCase: ({ ctx, params, body }) => cases.supplementCase(ctx, params.id, body),
   completeCase: ({ ctx, params, body }) => cases.completeCase(ctx, params.id, body),
   rateCase: ({ ctx, params, body }) => cases.rateCase(ctx, params.id, body),
+  listFollowUps: ({ ctx, query }) => followUps.listFollowUps(ctx, query),
+  closeFollowUp: ({ ctx, params, body }) => followUps.closeFollowUp(ctx, params.id, body),
   myCases: ({ ctx, query }) => cases.myCases(ctx, query.limit, query.cursor),
 });

@@ -83,6 +83,32 @@ export const CaseListQuery = z.strictObject({
 });
 export const PageOnlyQuery = z.strictObject({ ...pageQuery });
 
+export const FollowUpQuery = z.strictObject({
+  ...pageQuery,
+  point: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, { message: '无效的服务点编号' }).optional(),
+  region: regionCode.optional(),
+  status: z.enum(['open', 'closed']).optional(),
+});
+export const CloseFollowUpBody = z.strictObject({
+  resolution: longText(1000),
+  version: version.optional(),
+});
+export const FollowUpView = z
+  .object({
+    id: z.string(),
+    caseId: z.string(),
+    pointId: z.string(),
+    score: z.number(),
+    comment: z.string().optional(),
+    status: z.enum(['open', 'closed']),
+    openedAt: z.string(),
+    closedAt: z.string().optional(),
+    closedByName: z.string().optional(),
+    resolution: z.string().optional(),
+    version: z.number(),
+  })
+  .meta({ id: 'RatingFollowUp' });
+
 const PersonView = z.object({ name: z.string(), idNumber: z.string(), phone: z.string() });
 export const CaseStepView = z.object({
   id: z.string(),

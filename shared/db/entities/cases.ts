@@ -201,6 +201,11 @@ export interface RatingFollowUpAttrs {
   comment?: string;
   status: 'open' | 'closed';
   openedAt: string;
+  /** Set when the point records what it did about the bad rating (整改回访). */
+  closedAt?: string;
+  closedBy?: string;
+  closedByName?: string;
+  resolution?: string;
   version: number;
 }
 export const RatingFollowUp = defineEntity<RatingFollowUpAttrs, { id: string }>({
