@@ -90,8 +90,10 @@ async function unitName(code: string, level: ProblemLevel): Promise<string> {
 /** A designated backbone still counts only while the account is an active, non-admin county reviewer. */
 async function designatedHolder(countyCode: string, businessCategory: BusinessCategory) {
   const group = BUSINESS_CATEGORIES[businessCategory].group;
-  for (const cat of businessCategory === group ? [businessCategory] : [businessCategory, group]) {
-    const d = await store.getDesignation(countyCode, cat);
+  const cats = businessCategory === group ? [businessCategory] : [businessCategory, group];
+  // Both designations at once: the category's own, then its group's as the fallback.
+  const found = await Promise.all(cats.map((cat) => store.getDesignation(countyCode, cat)));
+  for (const d of found) {
     if (!d) continue;
     const a = await store.getAccount(d.accountId);
     if (a && a.status === 'active' && a.roles.includes('reviewer') && !isAdmin(a) && a.regionCode === countyCode) {
@@ -212,15 +214,19 @@ async function startFlow(ctx: RequestCtx, problem: ProblemAttrs): Promise<Proble
 
 export async function fileProblem(ctx: RequestCtx, body: z.output<typeof FileProblemBody>) {
   const me = requireStaff(ctx);
-  const holding = await initialHolding({ category: body.category, businessCategory: body.businessCategory, regionPath: me.regionPath });
-  const deadline = isoShanghai(await workingDeadline(ctx.now, RESPONSE_WORKING_DAYS[holding.level]));
   // The ledger number counts per county (or per city/province for filers above a county) and year.
   const unitCode = countyOf(me.regionPath) ?? me.regionCode;
-  const unit = await requireRegion(unitCode);
   const year = dateShanghai(ctx.now).slice(0, 4);
+  // Independent reads side by side: who holds it, the ledger counter, the unit's name.
+  const [holding, firstN, unit] = await Promise.all([
+    initialHolding({ category: body.category, businessCategory: body.businessCategory, regionPath: me.regionPath }),
+    store.counterValue(unitCode, year),
+    requireRegion(unitCode),
+  ]);
+  const deadline = isoShanghai(await workingDeadline(ctx.now, RESPONSE_WORKING_DAYS[holding.level]));
   const id = newId();
   for (let attempt = 0; ; attempt++) {
-    const n = await store.counterValue(unitCode, year);
+    const n = attempt === 0 ? firstN : await store.counterValue(unitCode, year);
     const problem: ProblemAttrs = {
       id,
       number: `${unit.name}-${year}-${ledgerSerial(n + 1)}`,
