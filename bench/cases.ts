@@ -108,7 +108,7 @@ export const CASE_OPS: BenchOp[] = [
     },
   },
   {
-    name: 'file a problem (designation + ledger counter GetItems, one Tx; the flow starts in process)',
+    name: 'file a problem (holder, counter, unit read side by side; one Tx; the flow starts in process)',
     kind: 'write',
     expect: 201,
     prepare: async (env) => {
