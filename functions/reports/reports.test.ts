@@ -680,4 +680,24 @@ describe('GET /audit', () => {
     expect(bad.body.error.details.map((d: any) => d.field).sort()).toEqual(['query.from', 'query.target']);
     expect((await api.call('GET', '/audit', { token: supervisor })).status).toBe(403);
   });
+
+  it('takes an open-ended range, dates before 1970 or far ahead, and refuses impossible dates with 400', async () => {
+    // Prepare: an entry of the supervisor's today
+    const made = await api.call('POST', '/reports', { token: supervisor, body: { type: 'monthly', region: COUNTY, period: '2024-03' } });
+    expect(made.status).toBe(201);
+    // Act
+    const upTo = await api.call('GET', `/audit?target=Report:${made.body.id}&to=9999-12-31`, { token: countyAdmin });
+    const countyUpTo = await api.call('GET', '/audit?to=2999-01-01T00:00:00Z&limit=2', { token: countyAdmin });
+    const beforeEpoch = await api.call('GET', `/audit?actor=${supervisorId}&from=1960-01-01&to=1969-12-31`, { token: countyAdmin });
+    const impossible = await api.call('GET', '/audit?from=2024-02-30&to=2024-04-31T10:00:00Z', { token: countyAdmin });
+    // Assess
+    expect(upTo.status).toBe(200);
+    expect(upTo.body.items).toMatchObject([{ action: 'report.generated', targetId: made.body.id }]);
+    expect(countyUpTo.status).toBe(200);
+    expect(countyUpTo.body.items).toHaveLength(2);
+    expect(beforeEpoch.status).toBe(200);
+    expect(beforeEpoch.body.items).toEqual([]);
+    expect(impossible.status).toBe(400);
+    expect(impossible.body.error.details.map((d: any) => d.field).sort()).toEqual(['query.from', 'query.to']);
+  });
 });

@@ -38,10 +38,17 @@ export const GetReportQuery = z.strictObject({
 export const ReportIdParams = z.strictObject({ id: ulidId });
 export const ReportFileParams = z.strictObject({ id: ulidId, file: z.string().regex(/^[0-9A-Z]{26}-r\d{1,4}\.(csv|xlsx)$/, { message: '无效的文件名' }) });
 
+/** A real calendar date (no 2024-02-30), within what the op-log's ULID ids can encode. */
+function inLogRange(s: string): boolean {
+  const day = s.slice(0, 10);
+  const ms = Date.parse(s.length === 10 ? `${s}T00:00:00+08:00` : s);
+  return !Number.isNaN(ms) && ms < 2 ** 48 - 86_400_000 && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day);
+}
+
 const instant = z
   .string()
   .max(40)
-  .refine((s) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00+08:00` : s)), {
+  .refine((s) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(s) && inLogRange(s), {
     message: '应为日期 YYYY-MM-DD 或带时区的 ISO 8601 时间',
   });
 

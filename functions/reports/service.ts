@@ -178,6 +178,7 @@ function ulidBound(iso: string, end: boolean): string {
   const isDate = iso.length === 10;
   let ms = Date.parse(isDate ? `${iso}T00:00:00+08:00` : iso);
   if (isDate && end) ms += 86_400_000 - 1; // a date as "to" includes the whole day
+  ms = Math.max(0, ms); // nothing was logged before the epoch ULIDs start at
   return encodeTime(ms, 10) + (end ? 'Z'.repeat(16) : '0'.repeat(16));
 }
 

@@ -109,7 +109,7 @@ export async function queryAudit(a: AuditQuery): Promise<Page<OpLogAttrs>> {
   const values: Record<string, unknown> = {};
   let q: PatternQuery;
   const range = (prefix: string): Pick<PatternQuery, 'skBetween' | 'skPrefix'> =>
-    a.fromId || a.toId ? { skBetween: [`${prefix}${a.fromId ?? ''}`, `${prefix}${a.toId ?? '\uffff'}`] } : { skPrefix: prefix };
+    a.fromId || a.toId ? { skBetween: [`${prefix}${a.fromId ?? '0'}`, `${prefix}${a.toId ?? '\uffff'}`] } : { skPrefix: prefix };
   if (a.target) {
     q = { pk: opLogByTarget(a.target.type, a.target.id).pk, ...range('LOG#') };
     if (a.actor) {
