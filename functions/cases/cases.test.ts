@@ -407,6 +407,24 @@ describe('personal data at rest', () => {
     for (const secret of [person.idNumber, person.phone, proxy.idNumber, proxy.phone]) expect(dump).not.toContain(secret);
     expect(dump).toContain(person.idNumber.slice(-4)); // masked forms are there
   });
+
+  it('answers a review decision masked: the clear view is GET /cases/{id} while submitted, and logged', async () => {
+    // Prepare: a submitted case
+    at('2025-12-03T09:00:00+08:00');
+    await loginAll();
+    const person = applicant();
+    const a = await api.call('POST', '/cases', { token: tokens.op, body: s01(person) });
+    const submitted = await api.call('POST', `/cases/${a.body.id}/submit`, { token: tokens.op });
+    // Act
+    const approved = await api.call('POST', `/cases/${a.body.id}/review`, { token: tokens.rev, body: { decision: 'approve', version: submitted.body.version } });
+    // Assess: no clear number in the decision's reply, and no unlogged clear view
+    expect(approved.status).toBe(200);
+    expect(approved.body.applicant.idNumber).toContain('*');
+    expect(approved.body.applicant.phone).not.toBe(person.phone);
+    expect(approved.text).not.toContain(person.idNumber);
+    const viewed = (await rawItems()).filter((i) => i.pk === `LOG#Case#${a.body.id}` && i.action === 'case.pii_viewed');
+    expect(viewed).toHaveLength(0);
+  });
 });
 
 describe('results and ratings', () => {

@@ -485,7 +485,8 @@ export async function reviewCase(
   bumpCounters(tx, c, ctx.now, counters);
   if (next.status === 'rejected') syncProvisionalMarkers(tx, c.id, c.provisionalYears, [], c.dueDate);
   await tx.commit();
-  return caseView(ctx, { ...next, version: c.version + 1 }, { reveal: true });
+  // Decided, the case is no longer under review: masked like every reply but the logged clear view.
+  return caseView(ctx, { ...next, version: c.version + 1 }, { reveal: false });
 }
 
 // ---------------------------------------------------------------------------------- citizen
