@@ -39,7 +39,6 @@ export const authApi = defineApi('auth', {
     auth: 'public',
     summary: '开始扫码登录：返回二维码内容与会话号',
     status: 201,
-    creates: true,
     response: QrSessionCreated,
   }),
   confirmQrLogin: route({

@@ -145,13 +145,15 @@ async function runIdempotent(
   body: string | undefined,
   run: () => Promise<{ statusCode: number; body: unknown }>,
 ): Promise<{ statusCode: number; body: unknown }> {
-  if (!spec.creates || key === undefined) return run();
+  // Only a caller we know can have its first result replayed: an anonymous replay would hand one
+  // stranger's result (a login session, say) to another who guessed the key.
+  if (!spec.creates || key === undefined || principal.kind === 'anonymous') return run();
   if (!IDEMPOTENCY_KEY_RE.test(key)) {
     throw new BadRequest('Idempotency-Key: 应为 8–128 位字母、数字或 ._:-', [
       { field: 'header.idempotency-key', message: '应为 8–128 位字母、数字或 ._:-' },
     ]);
   }
-  const who = principal.kind === 'staff' ? principal.accountId : principal.kind === 'citizen' ? principal.personIndex : 'anon';
+  const who = principal.kind === 'staff' ? principal.accountId : principal.personIndex;
   const fn = makeIdempotent(async (_p: { key: string; bodyHash: string }) => run(), {
     persistenceStore: persistenceStore(),
     config: idempotencyConfig,
