@@ -61,10 +61,14 @@ describe('a year chinese-days does not know', () => {
     expect((await yearCalendar(2027)).source).toBe('loaded');
   });
 
-  it('reads a year from the table once per process (cached)', async () => {
+  it('reads a known year from the table once per process (cached), a guessed one every time', async () => {
     forgetCalendarCache();
-    const first = await yearCalendar(2030, 1_000);
-    const second = await yearCalendar(2030, 2_000);
+    const first = await yearCalendar(2025, 1_000);
+    const second = await yearCalendar(2025, 2_000);
     expect(second).toBe(first);
+    const guess = await yearCalendar(2030, 1_000);
+    const again = await yearCalendar(2030, 2_000);
+    expect(guess.source).toBe('provisional');
+    expect(again).not.toBe(guess);
   });
 });

@@ -85,13 +85,15 @@ function fromLoaded(a: CalendarYearAttrs): YearCalendar {
 
 const provisionalYear = (year: number): YearCalendar => ({ year, source: 'provisional', holidays: new Set(), workdays: new Set() });
 
-/** The calendar of one year (GetItem at most once per process per CACHE_MS). */
+/** The calendar of one year (GetItem at most once per process per CACHE_MS for a known year; every time for a guessed one). */
 export async function yearCalendar(year: number, nowMs = Date.now()): Promise<YearCalendar> {
   const hit = cache.get(year);
   if (hit && nowMs - hit.at < CACHE_MS && nowMs >= hit.at) return hit.cal;
   const loaded = await getItem<CalendarYearAttrs>(CalendarYear.key({ year }));
   const cal = loaded ? fromLoaded(loaded) : (builtinYear(year) ?? provisionalYear(year));
-  cache.set(year, { cal, at: nowMs });
+  // A guess is not kept: once the province loads the year, every process must see it at once,
+  // or cases accepted elsewhere would keep a weekday-only due date after the recomputation ran.
+  if (cal.source !== 'provisional') cache.set(year, { cal, at: nowMs });
   return cal;
 }
 
