@@ -454,7 +454,7 @@ export async function setAccountRoles(ctx: RequestCtx, id: string, input: { role
     );
   }
   if (a.pointId && roles.includes('operator')) {
-    tx.check(Point.key({ id: a.pointId }), 'attribute_exists(pk)', { code: 'POINT_NOT_FOUND', message: '服务点不存在' });
+    tx.check(Point.key({ id: a.pointId }), 'attribute_exists(pk) AND #stage <> :closed', { code: 'POINT_CLOSED', message: '服务点不存在或已关闭' }, { '#stage': 'stage' }, { ':closed': 'closed' });
   }
   tx.log({
     action: 'account.roles_linked',

@@ -263,6 +263,11 @@ export async function listStageHistory(ctx: RequestCtx, id: string, q: { limit: 
 
 // ── agreements (P4)
 
+/** The point is still open when the write commits, not only when it was read (a close may race it). */
+function pointStillOpen(tx: Tx, pointId: string): Tx {
+  return tx.check(Point.key({ id: pointId }), '#stage <> :closed', { code: 'POINT_CLOSED', message: '服务点已关闭' }, { '#stage': 'stage' }, { ':closed': 'closed' });
+}
+
 type AgreementBody = Omit<AgreementAttrs, 'pointId' | 'recordedBy' | 'recordedAt' | 'version'> & { version?: number };
 
 /** The cooperation agreement: the first PUT creates it, later PUTs change it with its `version`. */
@@ -282,6 +287,7 @@ export async function putAgreement(ctx: RequestCtx, id: string, body: AgreementB
   } else {
     tx.put(Agreement.item(agreement), { conflict: { code: 'STALE_VERSION', message: '协议已由他人录入，请刷新后重试' } });
   }
+  pointStillOpen(tx, id);
   tx.log({ action: existing ? 'agreement.changed' : 'agreement.recorded', targetType: 'Point', targetId: id, before: existing ? view(existing) : undefined, after: agreement, countyCode: point.scopeBucket, regionCode: point.regionCode });
   await tx.commit();
   return agreement;
@@ -324,7 +330,7 @@ export async function createInspection(
     recordedBy: p.accountId,
     recordedAt: isoShanghai(ctx.now),
   };
-  await new Tx(ctx)
+  await pointStillOpen(new Tx(ctx), id)
     .put(Inspection.item(inspection))
     .put(LatestInspection.item({ pointId: id, inspectionId: inspection.id, date, passed }), { overwrite: true })
     .log({ action: passed ? 'inspection.passed' : 'inspection.failed', targetType: 'Point', targetId: id, after: { inspectionId: inspection.id, passed, failedItems }, countyCode: point.scopeBucket, regionCode: point.regionCode })
@@ -358,7 +364,7 @@ export async function createDevice(ctx: RequestCtx, id: string, body: { serialNu
     createdAt: isoShanghai(ctx.now),
     version: 1,
   };
-  await new Tx(ctx)
+  await pointStillOpen(new Tx(ctx), id)
     .put(Device.item(device), { conflict: { code: 'DUPLICATE_TERMINAL', message: `终端号 ${device.id} 已登记` } })
     .put(DeviceSerial.item({ serialNumber: device.serialNumber, deviceId: device.id }), { conflict: { code: 'DUPLICATE_SERIAL', message: `序列号 ${device.serialNumber} 已登记` } })
     .put(PointKiosk.item({ pointId: id, deviceId: device.id, stage: 'delivered' }), { conflict: { code: 'KIOSK_EXISTS', message: '该服务点已配置自助设备（每点 1 台）' } })
