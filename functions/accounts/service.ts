@@ -32,8 +32,7 @@ import {
   requireStaff,
   requireWriter,
 } from '../../shared/security/authorize';
-import { blindIndex, seal } from '../../shared/security/crypto';
-import { maskIdNumber, maskPhone } from '../../shared/security/pii';
+import { blindIndex, sealPerson } from '../../shared/security/crypto';
 import { countyOf, depthOf, pathContains, scopeBucketOf } from '../../shared/security/scope';
 import {
   isManagerOf,
@@ -176,14 +175,7 @@ export async function fileAccountRequest(ctx: RequestCtx, input: FileRequestInpu
     id: newId(),
     kind: input.kind,
     status: 'filed',
-    person: {
-      name: input.person.name,
-      idNumberSealed: await seal(input.person.idNumber),
-      idNumberMasked: maskIdNumber(input.person.idNumber),
-      personIndex,
-      phoneSealed: await seal(input.person.phone),
-      phoneMasked: maskPhone(input.person.phone),
-    },
+    person: { ...(await sealPerson(input.person)), personIndex },
     regionCode: input.kind === 'deregister' ? target!.regionCode : region.code,
     regionPath: path,
     scopeBucket: scopeBucketOf(path),

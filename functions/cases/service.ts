@@ -30,8 +30,7 @@ import { dueDateOf, previousWorkingDay } from '../../shared/calendar';
 import { findRegion } from '../../shared/regions';
 import { isAdmin, levelOf, requireCaseRights, requireInScope, requireLevel, requirePointScope, requireRole, requireStaff } from '../../shared/security/authorize';
 import { countyOf } from '../../shared/security/scope';
-import { blindIndex, seal, unseal } from '../../shared/security/crypto';
-import { maskIdNumber, maskPhone } from '../../shared/security/pii';
+import { blindIndex, sealPerson, unseal } from '../../shared/security/crypto';
 import { currentVersion } from '../catalog/store';
 import { bumpCounters, caseWithSteps, fanOutPage, getCase, getKiosk, getPoint, provisionalMarkers, readForAccept, syncProvisionalMarkers } from './store';
 
@@ -67,11 +66,6 @@ export interface AcceptInput {
 }
 
 const uniq = (xs: string[]) => [...new Set(xs)];
-
-async function sealPerson(p: Person) {
-  const [idNumberSealed, phoneSealed] = await Promise.all([seal(p.idNumber), seal(p.phone)]);
-  return { name: p.name, idNumberSealed, idNumberMasked: maskIdNumber(p.idNumber), phoneSealed, phoneMasked: maskPhone(p.phone) };
-}
 
 /** The step record of a change (C6), written in the change's transaction. */
 function step(

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { keyRing } from './keys';
+import { maskIdNumber, maskPhone } from './pii';
 
 /**
  * Envelope encryption of personal data (S2): AES-256-GCM under a data key; the sealed value
@@ -31,4 +32,19 @@ export async function unseal(sealed: string): Promise<string> {
 export async function blindIndex(purpose: 'id' | 'phone', value: string): Promise<string> {
   const { blindIndexKey } = await keyRing();
   return createHmac('sha256', blindIndexKey).update(`${purpose}:${value}`).digest('base64url');
+}
+
+/** A person as every record keeps them (S2): name in clear, ID number and phone sealed and masked. */
+export interface SealedPerson {
+  name: string;
+  idNumberSealed: string;
+  idNumberMasked: string;
+  phoneSealed: string;
+  phoneMasked: string;
+}
+
+/** Seals a person's numbers; the caller stores the blind index where it looks people up. */
+export async function sealPerson(p: { name: string; idNumber: string; phone: string }): Promise<SealedPerson> {
+  const [idNumberSealed, phoneSealed] = await Promise.all([seal(p.idNumber), seal(p.phone)]);
+  return { name: p.name, idNumberSealed, idNumberMasked: maskIdNumber(p.idNumber), phoneSealed, phoneMasked: maskPhone(p.phone) };
 }

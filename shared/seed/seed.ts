@@ -17,8 +17,7 @@ import { defineEntity } from '../db/entities/define';
 import { isoShanghai } from '../clock';
 import { newId } from '../ids';
 import { systemCtx, type RequestCtx } from '../http/context';
-import { blindIndex, seal } from '../security/crypto';
-import { maskIdNumber, maskPhone } from '../security/pii';
+import { blindIndex, sealPerson } from '../security/crypto';
 import { scopeBucketOf } from '../security/scope';
 import { loadCatalog, loadRegions } from './data';
 import { plannedPoints } from '../../functions/points/seed';
@@ -67,12 +66,8 @@ export async function bootstrapAccountItems(p: BootstrapPerson, regionPath: stri
   const personIndex = await blindIndex('id', p.idNumber);
   const account: AccountAttrs = {
     id,
-    name: p.name,
-    idNumberSealed: await seal(p.idNumber),
-    idNumberMasked: maskIdNumber(p.idNumber),
+    ...(await sealPerson(p)),
     personIndex,
-    phoneSealed: await seal(p.phone),
-    phoneMasked: maskPhone(p.phone),
     regionCode: p.regionCode,
     regionPath,
     scopeBucket: scopeBucketOf(regionPath),

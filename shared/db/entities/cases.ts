@@ -13,14 +13,10 @@ export const CLOSED_STATUSES: readonly CaseStatus[] = ['rejected', 'completed'];
 export const RESULT_DELIVERIES = ['on_the_spot', 'phone', 'post'] as const;
 export type ResultDelivery = (typeof RESULT_DELIVERIES)[number];
 
+import type { SealedPerson } from '../../security/crypto';
+
 /** A person on a case: name in clear, ID number and phone sealed and masked (S2). */
-export interface SealedPerson {
-  name: string;
-  idNumberSealed: string;
-  idNumberMasked: string;
-  phoneSealed: string;
-  phoneMasked: string;
-}
+export type { SealedPerson };
 export interface CaseProxy extends SealedPerson {
   relation: string;
 }
