@@ -18,6 +18,14 @@ describe('the OpenAPI document', () => {
       }
     }
     expect(doc.openapi).toBe('3.1.0');
+    // Every operation states its security: nothing for public routes, the session token for the rest.
+    for (const api of DOMAIN_APIS) {
+      for (const spec of Object.values(api.routes)) {
+        if (spec.localOnly) continue;
+        const op = (doc.paths?.[spec.path] as Record<string, { security?: unknown[] }>)[spec.method.toLowerCase()]!;
+        expect(op.security, `${spec.method} ${spec.path}`).toEqual(spec.auth === 'public' ? [] : [{ bearer: [] }]);
+      }
+    }
   });
 
   it('shows the local-only card scan in local mode only', () => {

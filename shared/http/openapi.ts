@@ -18,7 +18,8 @@ export function buildOpenApi(apis: DomainApi[], opts: { includeLocalOnly: boolea
         operationId,
         tags: [api.domain],
         summary: spec.summary,
-        ...(spec.auth === 'public' ? {} : { security: [{ bearer: [] }] }),
+        // Explicit either way: public routes say they need nothing, the rest need the session token.
+        security: spec.auth === 'public' ? [] : [{ bearer: [] }],
         request: {
           ...(spec.params ? { params: spec.params as never } : {}),
           ...(spec.query ? { query: spec.query as never } : {}),
@@ -51,7 +52,9 @@ export function buildOpenApi(apis: DomainApi[], opts: { includeLocalOnly: boolea
       title: '就近办 jiujinban API',
       version: '1.0.0',
       description: 'Grassroots employment and social-security service platform (Shanxi, Pu County first).',
+      license: { name: 'Proprietary — Shanxi HR and Social Security', identifier: 'LicenseRef-Proprietary' },
     },
+    security: [{ bearer: [] }],
     servers: [{ url: '/' }],
   });
 }
