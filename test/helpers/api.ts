@@ -1,4 +1,4 @@
-import { startLocalApi, type LocalApi } from '../../infra/local/server';
+import { compileRoutes, startLocalApi, type LocalApi } from '../../infra/local/server';
 import { config } from '../../shared/config';
 import { Tx } from '../../shared/db/tx';
 import { getItem } from '../../shared/db/store';
@@ -22,6 +22,19 @@ export interface CallOpts {
   headers?: Record<string, string>;
 }
 
+/** Every successful JSON reply is checked against the route's declared response schema (the OpenAPI contract). */
+const declared = compileRoutes();
+function checkContract(method: string, path: string, status: number, body: unknown): void {
+  if (status < 200 || status >= 300 || body === undefined) return;
+  const url = new URL(path, 'http://x');
+  const route = declared.find((r) => r.spec.method === method && r.regex.test(url.pathname));
+  if (!route?.spec.response) return;
+  const r = route.spec.response.safeParse(body);
+  if (!r.success) {
+    throw new Error(`${method} ${path} → ${status}: reply does not match its declared schema: ${r.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+}
+
 export async function startTestApi(): Promise<TestApi> {
   const api: LocalApi = await startLocalApi({ port: 0 });
   const call: TestApi['call'] = async (method, path, opts = {}) => {
@@ -40,6 +53,7 @@ export async function startTestApi(): Promise<TestApi> {
     } catch {
       parsed = undefined;
     }
+    if ((res.headers.get('content-type') ?? '').startsWith('application/json')) checkContract(method, path, res.status, parsed);
     return { status: res.status, body: parsed, headers: res.headers, text };
   };
   const login = async (idNumber: string): Promise<string> => {
