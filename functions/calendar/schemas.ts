@@ -45,5 +45,6 @@ export const CalendarYearView = z
     version: z.number().optional(),
     loadedAt: z.string().optional(),
     recomputedCases: z.number().optional(),
+    changedDueDates: z.number().optional(),
   })
   .meta({ id: 'CalendarYear' });

@@ -5,13 +5,14 @@ import { isoShanghai } from '../../shared/clock';
 import { rememberLoadedYear, yearCalendar } from '../../shared/calendar';
 import { requireLevel, requireRole, requireStaff } from '../../shared/security/authorize';
 import type { CalendarYearAttrs } from '../../shared/db/entities';
-import { recomputeProvisionalDueDates } from '../cases/service';
+import { recomputeOpenDueDatesIn, recomputeProvisionalDueDates } from '../cases/service';
 import { loadedYear, saveYear } from './store';
 
 /**
  * The working calendar as data (C4): the State Council publishes next year's holidays each
  * November; the province business admin loads them here. Each load is a new version, logged;
- * cases whose due dates were provisional in that year are recomputed at once.
+ * cases whose due dates were provisional in that year are recomputed at once, and so are the
+ * open cases running through a year that was already known (a correction).
  */
 export async function loadCalendarYear(
   ctx: RequestCtx,
@@ -21,6 +22,8 @@ export async function loadCalendarYear(
   requireRole(p, 'biz_admin');
   requireLevel(p, 'province');
   const previous = await loadedYear(body.year);
+  // Was the year already known (loaded, or built in)? Then this is a correction of due dates in force.
+  const knownBefore = (await yearCalendar(body.year, ctx.now.getTime())).source !== 'provisional';
   if (previous && body.version === undefined) {
     throw new Conflict(`${body.year} 年已加载（第 ${previous.version} 版），更新请带 version`, 'YEAR_ALREADY_LOADED', { version: previous.version });
   }
@@ -48,8 +51,13 @@ export async function loadCalendarYear(
   });
   await saveYear(tx, attrs, previous);
   rememberLoadedYear(attrs, ctx.now.getTime());
-  const { recomputed } = await recomputeProvisionalDueDates(ctx, body.year);
-  return { ...(await getCalendarYear(ctx, body.year)), recomputedCases: recomputed };
+  const provisional = await recomputeProvisionalDueDates(ctx, body.year);
+  const corrected = knownBefore ? await recomputeOpenDueDatesIn(ctx, body.year, p.regionCode) : { recomputed: 0, changed: 0 };
+  return {
+    ...(await getCalendarYear(ctx, body.year)),
+    recomputedCases: provisional.recomputed + corrected.recomputed,
+    changedDueDates: provisional.changed + corrected.changed,
+  };
 }
 
 export async function getCalendarYear(ctx: RequestCtx, year: number) {

@@ -1,4 +1,4 @@
-import { queryPage, type PatternQuery } from '../../shared/db/store';
+import { queryAll, queryPage, type PatternQuery } from '../../shared/db/store';
 import { Tx } from '../../shared/db/tx';
 import {
   CASE_STATUSES,
@@ -27,7 +27,7 @@ import { BadRequest, Conflict, Forbidden, NotFound, badField, type FieldIssue } 
 import { dateShanghai, isoShanghai } from '../../shared/clock';
 import { newId } from '../../shared/ids';
 import { dueDateOf, previousWorkingDay } from '../../shared/calendar';
-import { findRegion } from '../../shared/regions';
+import { findRegion, regionChildren } from '../../shared/regions';
 import { isAdmin, levelOf, requireCaseRights, requireInScope, requireLevel, requirePointScope, requireRole, requireStaff } from '../../shared/security/authorize';
 import { countyOf } from '../../shared/security/scope';
 import { blindIndex, sealPerson, unseal } from '../../shared/security/crypto';
@@ -618,38 +618,77 @@ export async function listCases(
 // ---------------------------------------------------------------------------------- calendar recomputation
 
 /**
+ * A case's due date computed again on the calendar as it now stands, in its own transaction
+ * with a step and a log entry; `year` is the calendar year that changed. A case that moved
+ * meanwhile is read again; a closed one only loses its provisional marker.
+ */
+async function recomputeDueDate(ctx: RequestCtx, caseId: string, year: number, why: string): Promise<'changed' | 'same' | 'closed'> {
+  for (let attempt = 0; ; attempt++) {
+    const c = await getCase(caseId);
+    const tx = new Tx(ctx);
+    if (!c || CLOSED_STATUSES.includes(c.status)) {
+      syncProvisionalMarkers(tx, caseId, [year], [], c?.dueDate ?? '');
+      await tx.log({ action: 'case.due_marker_dropped', targetType: 'Case', targetId: caseId, after: { year } }).commit();
+      return 'closed';
+    }
+    const due = await dueDateOf(c.acceptDate, c.item.timeLimitWorkingDays, c.pauses, ctx.now.getTime());
+    const next: CaseAttrs = { ...c, dueDate: due.dueDate, calendarProvisional: due.provisional, provisionalYears: due.provisionalYears, pausedWorkingDays: due.pausedWorkingDays };
+    tx.replace(Case.item(next), c.version)
+      .put(step(ctx, next, 'due_recomputed', 'system', c.status, why, { year, dueDateBefore: c.dueDate, dueDate: next.dueDate }))
+      .log({ action: 'case.due_recomputed', targetType: 'Case', targetId: c.id, before: logState(c), after: logState({ ...next, version: c.version + 1 }), countyCode: c.scopeBucket, regionCode: c.regionCode });
+    syncProvisionalMarkers(tx, c.id, c.provisionalYears.includes(year) ? c.provisionalYears : [...c.provisionalYears, year], next.provisionalYears, next.dueDate);
+    try {
+      await tx.commit();
+      return next.dueDate === c.dueDate ? 'same' : 'changed';
+    } catch (err) {
+      if (err instanceof Conflict && err.code === 'STALE_VERSION' && attempt < 2) continue;
+      throw err;
+    }
+  }
+}
+
+/**
  * A newly loaded year replaces the weekday guess: every open case whose due date was computed
- * provisionally in that year (found by Query on the year's markers) gets its due date again,
- * each in its own transaction with a step and a log entry.
+ * provisionally in that year (found by Query on the year's markers) gets its due date again.
  */
 export async function recomputeProvisionalDueDates(ctx: RequestCtx, year: number): Promise<{ recomputed: number; changed: number }> {
-  const markers = await provisionalMarkers(year);
   let recomputed = 0;
   let changed = 0;
-  for (const m of markers) {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const c = await getCase(m.caseId);
-      const tx = new Tx(ctx);
-      if (!c || CLOSED_STATUSES.includes(c.status)) {
-        syncProvisionalMarkers(tx, m.caseId, [year], [], m.dueDate);
-        await tx.log({ action: 'case.due_marker_dropped', targetType: 'Case', targetId: m.caseId, after: { year } }).commit();
-        break;
-      }
-      const due = await dueDateOf(c.acceptDate, c.item.timeLimitWorkingDays, c.pauses, ctx.now.getTime());
-      const next: CaseAttrs = { ...c, dueDate: due.dueDate, calendarProvisional: due.provisional, provisionalYears: due.provisionalYears, pausedWorkingDays: due.pausedWorkingDays };
-      tx.replace(Case.item(next), c.version)
-        .put(step(ctx, next, 'due_recomputed', 'system', c.status, `${year} 年工作日历已加载`, { year, dueDateBefore: c.dueDate, dueDate: next.dueDate }))
-        .log({ action: 'case.due_recomputed', targetType: 'Case', targetId: c.id, before: logState(c), after: logState({ ...next, version: c.version + 1 }), countyCode: c.scopeBucket, regionCode: c.regionCode });
-      syncProvisionalMarkers(tx, c.id, c.provisionalYears.includes(year) ? c.provisionalYears : [...c.provisionalYears, year], next.provisionalYears, next.dueDate);
-      try {
-        await tx.commit();
-        recomputed += 1;
-        if (next.dueDate !== c.dueDate) changed += 1;
-        break;
-      } catch (err) {
-        // The case moved meanwhile: read it again and recompute.
-        if (err instanceof Conflict && err.code === 'STALE_VERSION' && attempt < 2) continue;
-        throw err;
+  for (const m of await provisionalMarkers(year)) {
+    const r = await recomputeDueDate(ctx, m.caseId, year, `${year} 年工作日历已加载`);
+    if (r !== 'closed') recomputed += 1;
+    if (r === 'changed') changed += 1;
+  }
+  return { recomputed, changed };
+}
+
+/**
+ * A correction of a year that was already known (loaded before, or built in): open cases of
+ * every county under `rootRegion` whose clock may run through that year — due on or after its
+ * first day, accepted by its last — get their due dates again. Queries per county and open
+ * status on the county index (never a Scan); the cost grows with the open cases concerned.
+ */
+export async function recomputeOpenDueDatesIn(ctx: RequestCtx, year: number, rootRegion: string): Promise<{ recomputed: number; changed: number }> {
+  const counties: string[] = [];
+  let frontier = [rootRegion];
+  for (let depth = 0; depth < 3 && frontier.length > 0; depth++) {
+    const next: string[] = [];
+    for (const code of frontier) {
+      const region = await findRegion(code);
+      if (region && region.level === 'county') counties.push(code);
+      else for (const child of await regionChildren(code)) next.push(child.code);
+    }
+    frontier = next;
+  }
+  let recomputed = 0;
+  let changed = 0;
+  for (const county of counties) {
+    for (const status of [...RUNNING_STATUSES, 'returned'] as CaseStatus[]) {
+      const open = await queryAll<CaseAttrs>({ ...casesOfCounty(county, status), skFrom: `${year}-01-01` });
+      for (const c of open.filter((x) => x.acceptDate <= `${year}-12-31`)) {
+        const r = await recomputeDueDate(ctx, c.id, year, `${year} 年工作日历已更正`);
+        if (r !== 'closed') recomputed += 1;
+        if (r === 'changed') changed += 1;
       }
     }
   }
