@@ -47,6 +47,11 @@ export async function startDynamoLocal(opts: { port?: number; path?: string } = 
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += String(d)));
   child.once('exit', () => (exited = true));
+  // Never leave a Java process behind when this one ends without stopping it (a crash, process.exit).
+  const reap = () => {
+    if (!exited) child.kill('SIGKILL');
+  };
+  process.once('exit', reap);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = localClient(endpoint);
   const started = Date.now();
@@ -69,6 +74,7 @@ export async function startDynamoLocal(opts: { port?: number; path?: string } = 
     port,
     stop: () =>
       new Promise<void>((resolve) => {
+        process.removeListener('exit', reap);
         if (exited) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
