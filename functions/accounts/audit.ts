@@ -1,5 +1,5 @@
 import type { AccountAttrs, RegionAttrs } from '../../shared/db/entities';
-import { isoShanghai, monthShanghai } from '../../shared/clock';
+import { DAY_MS, isoShanghai, monthShanghai } from '../../shared/clock';
 import { lastActivity } from './rules';
 import { overPrivileged } from './policy';
 import { allAccountsUnder, getPoints, openRequestsUnder } from './store';
@@ -9,7 +9,6 @@ import { allAccountsUnder, getPoints, openRequestsUnder } from './store';
  * requests open 10+ days) are measured at the end of the month; statuses are those when the
  * report is built (the schedule builds it on the 1st at 07:30, right after the month closes).
  */
-const DAY_MS = 86_400_000;
 export const IDLE_DAYS = 30;
 export const STALE_REQUEST_DAYS = 10;
 /** A report item must stay well under DynamoDB's 400 KB: each list keeps its first entries, totals count all. */

@@ -1,4 +1,4 @@
-import { clock, isoShanghai, monthShanghai } from '../../shared/clock';
+import { DAY_MS, clock, isoShanghai, monthShanghai } from '../../shared/clock';
 import { Tx } from '../../shared/db/tx';
 import { systemCtx } from '../../shared/http/context';
 import { Conflict } from '../../shared/http/errors';
@@ -10,7 +10,6 @@ import { inactiveTooLong, lastActivity, MIN_LOCK_SPAN_DAYS } from './rules';
 import { activeAccountsIdleSince, bucketsUnder, PROVINCE_CODE, replaceAccount } from './store';
 import { storedAudit } from './service';
 
-const DAY_MS = 86_400_000;
 const LOCK_CONCURRENCY = 8;
 
 /**

@@ -23,7 +23,7 @@ import {
 } from '../../shared/db/entities';
 import { regionChildren } from '../../shared/regions';
 import { depthOf } from '../../shared/security/scope';
-import { isoShanghai } from '../../shared/clock';
+import { dateShanghai, isoShanghai } from '../../shared/clock';
 import {
   DEVICE_LINE,
   PLAN_MILESTONES,
@@ -32,7 +32,7 @@ import {
   requiredStageOn,
   stageRank,
 } from './milestones';
-import { shanghaiDate, type Period } from './period';
+import type { Period } from './period';
 import * as sources from './sources';
 
 export interface Inputs {
@@ -64,7 +64,7 @@ export type PointCounter = Pick<CaseCounterAttrs, 'pointId'> & Record<string, un
  */
 export async function readInputs(region: RegionAttrs, period: Period, now: Date): Promise<Inputs> {
   const slices = await sources.slicesOf(region);
-  const asOf = shanghaiDate(now);
+  const asOf = dateShanghai(now);
   const year = Number(period.end.slice(0, 4));
   const weekly = period.type === 'weekly';
   const pointsRead = sources.readPoints(slices);
@@ -249,7 +249,7 @@ function deviceReached(d: DeviceAttrs, stage: (typeof DEVICE_LINE)[number], asOf
 export function computeReport(inp: Inputs) {
   const { region, period } = inp;
   const periodEnd = period.end;
-  const asOf = shanghaiDate(inp.now);
+  const asOf = dateShanghai(inp.now);
   const regionDepth = depthOf(region.path);
   const unitOf = (path: string): { code: string; name: string } => {
     const code = path.split('/')[regionDepth + 1];

@@ -2,6 +2,8 @@
  * Report periods in the business calendar (Asia/Shanghai): ISO weeks ("2024-W23", Monday to
  * Sunday), months ("2024-06") and quarters ("2024-Q2"). Pure functions, no I/O.
  */
+import { DAY_MS, SHANGHAI_OFFSET_MS, addDays, dateShanghai, isoWeekOf } from '../../shared/clock';
+
 export const REPORT_TYPES = ['weekly', 'monthly', 'quarterly'] as const;
 export type ReportType = (typeof REPORT_TYPES)[number];
 
@@ -23,28 +25,14 @@ export interface Period {
   days: string[];
 }
 
-const DAY_MS = 86_400_000;
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
-
 const ymd = (d: Date): string => d.toISOString().slice(0, 10);
 const utcDate = (s: string): Date => new Date(`${s}T00:00:00Z`);
-export const addDays = (s: string, n: number): string => ymd(new Date(utcDate(s).getTime() + n * DAY_MS));
 
 /** Monday of ISO week 1 of `year`: the week holding 4 January. */
 function isoWeekOneMonday(year: number): Date {
   const jan4 = new Date(Date.UTC(year, 0, 4));
   const dow = (jan4.getUTCDay() + 6) % 7; // 0 = Monday
   return new Date(jan4.getTime() - dow * DAY_MS);
-}
-
-/** ISO week key of a calendar date. */
-export function isoWeekOf(date: string): string {
-  const d = utcDate(date);
-  const dow = (d.getUTCDay() + 6) % 7;
-  const thursday = new Date(d.getTime() + (3 - dow) * DAY_MS);
-  const year = thursday.getUTCFullYear();
-  const week = Math.floor((thursday.getTime() - isoWeekOneMonday(year).getTime()) / (7 * DAY_MS)) + 1;
-  return `${year}-W${String(week).padStart(2, '0')}`;
 }
 
 function daysBetween(start: string, end: string): string[] {
@@ -77,14 +65,9 @@ export function parsePeriod(type: ReportType, key: string): Period | undefined {
   return { type, key, start, end, months, days };
 }
 
-/** The Shanghai calendar date of an instant. */
-export function shanghaiDate(at: Date): string {
-  return ymd(new Date(at.getTime() + SHANGHAI_OFFSET_MS));
-}
-
 /** The period of `type` that ended before the one holding `at` (what a schedule reports on). */
 export function previousPeriod(type: ReportType, at: Date): Period {
-  const today = shanghaiDate(at);
+  const today = dateShanghai(at);
   const [y, mo] = today.split('-').map(Number) as [number, number];
   let key: string;
   if (type === 'weekly') {

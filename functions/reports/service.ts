@@ -4,14 +4,14 @@ import type { ReportAttrs, ReportTrigger, RegionAttrs } from '../../shared/db/en
 import type { RequestCtx, StaffPrincipal } from '../../shared/http/context';
 import { BadRequest, Conflict, NotFound, badField } from '../../shared/http/errors';
 import { RawReply } from '../../shared/http/pipeline';
-import { isoShanghai } from '../../shared/clock';
+import { dateShanghai, isoShanghai } from '../../shared/clock';
 import { config } from '../../shared/config';
 import { newId } from '../../shared/ids';
 import { findRegion } from '../../shared/regions';
 import { requireInScope, requireLevel, requireRole, requireStaff } from '../../shared/security/authorize';
 import { countyOf, depthOf } from '../../shared/security/scope';
 import { computeReport, readInputs, type ReportContent } from './build';
-import { parsePeriod, shanghaiDate, type ReportType } from './period';
+import { parsePeriod, type ReportType } from './period';
 import { renderCsv, renderXlsx } from './render';
 import { XLSX_TYPE } from './api';
 import { fileLink, readLocalFile } from './files';
@@ -74,7 +74,7 @@ export async function makeReport(ctx: RequestCtx, m: MakeReport): Promise<Report
   const region = await reportRegion(m.regionCode, p);
   const period = parsePeriod(m.type, m.period);
   if (!period) throw badField('period', `与报告类型 ${m.type} 不符或不存在`);
-  if (period.start > shanghaiDate(ctx.now)) throw badField('period', '期间尚未开始');
+  if (period.start > dateShanghai(ctx.now)) throw badField('period', '期间尚未开始');
   const slot = await store.getSlot(m.type, region.code, period.key);
   if (slot && !m.regenerate) {
     throw new Conflict('该类型、区域和期间的报告已存在；如需重新生成请设置 regenerate 并说明原因', 'REPORT_EXISTS', { reportId: slot.reportId, revision: slot.revision });

@@ -5,9 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SCHEDULES, type ScheduleDef } from '../../shared/schedules';
-import { clock } from '../../shared/clock';
+import { SHANGHAI_OFFSET_MS, clock } from '../../shared/clock';
 
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
 const MINUTE_MS = 60_000;
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 /** EventBridge numbers days of the week 1 (SUN) … 7 (SAT). */

@@ -1,6 +1,7 @@
 import chineseDays from 'chinese-days';
 import { getItem } from '../db/store';
 import { CalendarYear, type CalendarYearAttrs } from '../db/entities/calendar';
+import { DAY_MS, addDays } from '../clock';
 
 /**
  * China's official working calendar (C4), Asia/Shanghai dates as 'YYYY-MM-DD'.
@@ -30,10 +31,9 @@ const CACHE_MS = 5 * 60_000;
 const cache = new Map<number, { cal: YearCalendar; at: number }>();
 const builtin = new Map<number, YearCalendar | null>();
 
-const DAY_MS = 86_400_000;
 const toUtc = (date: string): number => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
 const fromUtc = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-export const nextDay = (date: string): string => fromUtc(toUtc(date) + DAY_MS);
+export const nextDay = (date: string): string => addDays(date, 1);
 export const yearOf = (date: string): number => Number(date.slice(0, 4));
 /** 0 = Sunday … 6 = Saturday */
 export const weekdayOf = (date: string): number => new Date(toUtc(date)).getUTCDay();
