@@ -1,4 +1,4 @@
-import { strip } from '../../shared/db/store';
+import { queryPages, strip } from '../../shared/db/store';
 import { Tx } from '../../shared/db/tx';
 import {
   Account,
@@ -47,7 +47,6 @@ import {
   accountQueries,
   bucketsUnder,
   closedRequestsQuery,
-  fanOutPage,
   getAccount,
   getPoint,
   getRequest,
@@ -255,8 +254,8 @@ export async function listAccountRequests(
   const region = await requireRegion(q.region ?? p.regionCode, 'region');
   requireInScope(p, region.path, '区划');
   const page = q.month
-    ? await fanOutPage<AccountRequestAttrs>([closedRequestsQuery(q.month, region.path, q.status)], q.limit, q.cursor)
-    : await fanOutPage<AccountRequestAttrs>(requestQueries(await bucketsUnder(region), region.path, q.status), q.limit, q.cursor);
+    ? await queryPages<AccountRequestAttrs>([closedRequestsQuery(q.month, region.path, q.status)], q.limit, q.cursor)
+    : await queryPages<AccountRequestAttrs>(requestQueries(await bucketsUnder(region), region.path, q.status), q.limit, q.cursor);
   return { items: page.items.map(requestView), nextCursor: page.nextCursor };
 }
 
@@ -390,7 +389,7 @@ export async function listAccounts(ctx: RequestCtx, q: { region?: string; status
   requireAnyAdmin(p);
   const region = await requireRegion(q.region ?? p.regionCode, 'region');
   requireInScope(p, region.path, '区划');
-  const page = await fanOutPage<AccountAttrs>(accountQueries(await bucketsUnder(region), region.path, q.status), q.limit, q.cursor);
+  const page = await queryPages<AccountAttrs>(accountQueries(await bucketsUnder(region), region.path, q.status), q.limit, q.cursor);
   return { items: page.items.map(accountView), nextCursor: page.nextCursor };
 }
 

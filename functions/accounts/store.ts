@@ -1,4 +1,4 @@
-import { getItem, getItems, queryAll, queryPage, type Page, type PatternQuery } from '../../shared/db/store';
+import { getItem, getItems, queryAll, type PatternQuery } from '../../shared/db/store';
 import type { Tx } from '../../shared/db/tx';
 import {
   Account,
@@ -20,7 +20,6 @@ import {
   type PointAttrs,
   type RegionAttrs,
 } from '../../shared/db/entities';
-import { BadRequest } from '../../shared/http/errors';
 import { regionChildren } from '../../shared/regions';
 import { depthOf, scopeBucketOf } from '../../shared/security/scope';
 
@@ -72,34 +71,6 @@ export async function bucketsUnder(region: Pick<RegionAttrs, 'code' | 'path'>): 
   return out;
 }
 
-interface FanCursor {
-  b: number;
-  c?: string;
-}
-
-/** One page over several partitions read in order; the cursor names the partition and its own cursor. */
-export async function fanOutPage<T>(queries: PatternQuery[], limit: number, cursor?: string): Promise<Page<T>> {
-  let at: FanCursor = { b: 0 };
-  if (cursor) {
-    try {
-      at = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as FanCursor;
-      if (!Number.isInteger(at.b) || at.b < 0 || at.b >= queries.length || (at.c !== undefined && typeof at.c !== 'string')) throw new Error();
-    } catch {
-      throw new BadRequest('cursor: 无效的分页游标', [{ field: 'cursor', message: '无效的分页游标' }]);
-    }
-  }
-  const enc = (c: FanCursor) => Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
-  const items: T[] = [];
-  for (let b = at.b; b < queries.length; b++) {
-    const page = await queryPage<T>(queries[b]!, limit - items.length, b === at.b ? at.c : undefined);
-    items.push(...page.items);
-    if (items.length >= limit) {
-      if (page.nextCursor) return { items, nextCursor: enc({ b, c: page.nextCursor }) };
-      return { items, nextCursor: b + 1 < queries.length ? enc({ b: b + 1 }) : null };
-    }
-  }
-  return { items, nextCursor: null };
-}
 
 export function accountQueries(buckets: string[], regionPath: string, status?: AccountStatus): PatternQuery[] {
   return buckets.map((b) => ({ ...(status ? accountsByStatus(b, status) : accountsInBucket(b)), skPrefix: regionPath }));

@@ -1,4 +1,4 @@
-import { getItem, strip, type PatternQuery } from '../../shared/db/store';
+import { getItem, queryPages, strip, type PatternQuery } from '../../shared/db/store';
 import { Tx } from '../../shared/db/tx';
 import { RatingFollowUp, followUpsOfCounty, followUpsOfPoint, type RatingFollowUpAttrs } from '../../shared/db/entities';
 import type { RequestCtx } from '../../shared/http/context';
@@ -7,7 +7,7 @@ import { isoShanghai } from '../../shared/clock';
 import { findRegion } from '../../shared/regions';
 import { isAdmin, requireCaseRights, requireInScope, requirePointScope, requireRole, requireStaff } from '../../shared/security/authorize';
 import { countyOf } from '../../shared/security/scope';
-import { fanOutPage, getPoint } from './store';
+import { getPoint } from './store';
 
 /**
  * 好差评 follow-ups: a bad rating (1–2) opens one on the point (in the rating's transaction);
@@ -36,7 +36,7 @@ export async function listFollowUps(ctx: RequestCtx, q: { limit: number; cursor?
     if (!county) throw badField('query.region', '市、省级账号请指定县或以下区划 (region) 或服务点 (point)');
     query = { ...followUpsOfCounty(county, q.status ?? 'open'), skPrefix: region.path };
   }
-  const page = await fanOutPage<RatingFollowUpAttrs>([query], q.limit, q.cursor);
+  const page = await queryPages<RatingFollowUpAttrs>([query], q.limit, q.cursor);
   return { items: page.items.map(view), nextCursor: page.nextCursor };
 }
 

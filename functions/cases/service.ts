@@ -1,4 +1,4 @@
-import { queryAll, queryPage, type PatternQuery } from '../../shared/db/store';
+import { queryAll, queryPage, queryPages, type PatternQuery } from '../../shared/db/store';
 import { Tx } from '../../shared/db/tx';
 import {
   CASE_STATUSES,
@@ -32,7 +32,7 @@ import { isAdmin, levelOf, requireCaseRights, requireInScope, requireLevel, requ
 import { countyOf } from '../../shared/security/scope';
 import { blindIndex, sealPerson, unseal } from '../../shared/security/crypto';
 import { currentVersion } from '../catalog/store';
-import { bumpCounters, caseWithSteps, fanOutPage, getCase, getKiosk, getPoint, provisionalMarkers, readForAccept, syncProvisionalMarkers } from './store';
+import { bumpCounters, caseWithSteps, getCase, getKiosk, getPoint, provisionalMarkers, readForAccept, syncProvisionalMarkers } from './store';
 
 /**
  * Cases 办件: accept at a point (C1, C2), county review (C3), working-day time limits (C4),
@@ -607,7 +607,7 @@ export async function listCases(
     });
   }
   if (queries.length === 0) return { items: [], nextCursor: null };
-  const page = await fanOutPage<CaseAttrs>(queries, q.limit, q.cursor);
+  const page = await queryPages<CaseAttrs>(queries, q.limit, q.cursor);
   return {
     // Lists stay masked for everyone: the numbers in clear are one case at a time, and logged.
     items: await Promise.all(page.items.map((c) => caseView(ctx, c, { reveal: false }))),

@@ -1,4 +1,4 @@
-import { getItem, getItems, queryAll, queryPage, type Page, type PatternQuery } from '../../shared/db/store';
+import { getItem, getItems, queryAll } from '../../shared/db/store';
 import { Tx } from '../../shared/db/tx';
 import {
   Case,
@@ -17,7 +17,6 @@ import {
   type PointAttrs,
   type ProvisionalDueAttrs,
 } from '../../shared/db/entities';
-import { BadRequest } from '../../shared/http/errors';
 import { monthShanghai, weekShanghai } from '../../shared/clock';
 
 /** Point, catalogue item and kiosk for an acceptance: one BatchGet. */
@@ -102,28 +101,3 @@ export function syncProvisionalMarkers(tx: Tx, caseId: string, before: number[],
   for (const year of after) tx.put(ProvisionalDue.item({ year, caseId, dueDate }), { overwrite: true });
 }
 
-/**
- * One page over several key/index queries in order (e.g. a county's cases over its status
- * partitions). The cursor names the query and the position inside it.
- */
-export async function fanOutPage<T>(queries: PatternQuery[], limit: number, cursor?: string): Promise<Page<T>> {
-  let state: { i: number; c?: string } = { i: 0 };
-  if (cursor) {
-    try {
-      const s = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { i: unknown; c?: unknown };
-      if (!Number.isInteger(s.i) || (s.i as number) < 0 || (s.i as number) >= queries.length) throw new Error('bad index');
-      if (s.c !== undefined && typeof s.c !== 'string') throw new Error('bad inner cursor');
-      state = { i: s.i as number, c: s.c as string | undefined };
-    } catch {
-      throw new BadRequest('cursor: 无效的分页游标', [{ field: 'cursor', message: '无效的分页游标' }]);
-    }
-  }
-  const items: T[] = [];
-  while (state.i < queries.length && items.length < limit) {
-    const page = await queryPage<T>(queries[state.i]!, limit - items.length, state.c);
-    items.push(...page.items);
-    state = page.nextCursor ? { i: state.i, c: page.nextCursor } : { i: state.i + 1 };
-  }
-  const nextCursor = state.i < queries.length ? Buffer.from(JSON.stringify(state), 'utf8').toString('base64url') : null;
-  return { items, nextCursor };
-}

@@ -1,4 +1,4 @@
-import { strip } from '../../shared/db/store';
+import { queryPages, strip } from '../../shared/db/store';
 import { Tx } from '../../shared/db/tx';
 import {
   Account,
@@ -170,7 +170,7 @@ export async function listPoints(ctx: RequestCtx, q: { region?: string; stage?: 
     return { items: match ? [viewPoint(own)] : [], nextCursor: null };
   }
   const queries = (await countiesUnder(region)).map((b) => store.pointsQuery(b, region.path, q.stage));
-  const page = await store.pageAcross<PointAttrs>(queries, q.limit, q.cursor);
+  const page = await queryPages<PointAttrs>(queries, q.limit, q.cursor);
   return { items: page.items.map(viewPoint), nextCursor: page.nextCursor };
 }
 

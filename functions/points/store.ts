@@ -1,4 +1,4 @@
-import { getItem, getItems, queryAll, queryPage, type Page, type PatternQuery } from '../../shared/db/store';
+import { getItem, getItems, queryAll, queryPage, type PatternQuery } from '../../shared/db/store';
 import {
   Agreement,
   Device,
@@ -29,7 +29,6 @@ import {
   type PointStage,
   type PointStageChangeAttrs,
 } from '../../shared/db/entities';
-import { BadRequest } from '../../shared/http/errors';
 
 /** Reads of the points domain; writes are composed as Tx in service.ts (one Tx per change). */
 
@@ -52,38 +51,6 @@ export async function kiosksOf(pointIds: string[]): Promise<Map<string, PointKio
   return out;
 }
 
-/**
- * One page over several county buckets in turn (a city or the province fans out over its
- * counties). The cursor names the bucket it stopped in and the inner cursor there.
- */
-export async function pageAcross<T>(queries: PatternQuery[], limit: number, cursor?: string): Promise<Page<T>> {
-  let at = 0;
-  let inner: string | undefined;
-  if (cursor) {
-    try {
-      const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { b: number; c?: string };
-      if (!Number.isInteger(c.b) || c.b < 0 || c.b >= queries.length) throw new Error('bad');
-      at = c.b;
-      inner = c.c;
-    } catch {
-      throw new BadRequest('cursor: 无效的分页游标', [{ field: 'cursor', message: '无效的分页游标' }]);
-    }
-  }
-  const items: T[] = [];
-  while (at < queries.length) {
-    const page = await queryPage<T>(queries[at]!, limit - items.length, inner);
-    items.push(...page.items);
-    if (page.nextCursor) {
-      return { items, nextCursor: Buffer.from(JSON.stringify({ b: at, c: page.nextCursor })).toString('base64url') };
-    }
-    at += 1;
-    inner = undefined;
-    if (items.length >= limit) {
-      return { items, nextCursor: at < queries.length ? Buffer.from(JSON.stringify({ b: at })).toString('base64url') : null };
-    }
-  }
-  return { items, nextCursor: null };
-}
 
 /** Points of a region subtree in a county bucket: gsi1, or gsi2 when a stage is named. */
 export function pointsQuery(bucket: string, regionPath: string, stage?: PointStage): PatternQuery {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { logger } from '../../shared/log';
 import { Tx } from '../../shared/db/tx';
-import { strip, type PatternQuery } from '../../shared/db/store';
+import { queryPages, strip, type PatternQuery } from '../../shared/db/store';
 import {
   BUSINESS_CATEGORIES,
   ESCALATED_TO,
@@ -602,7 +602,7 @@ export async function listProblems(ctx: RequestCtx, q: ListQuery) {
     const filter = filterOf(q, region.path, nowIso);
     queries = buckets.map((b) => ({ ...problemsInBucket(b), ...(depthOf(region.path) >= 2 ? { skPrefix: `${region.path}` } : {}), filter }));
   }
-  const page = await store.fanOutPage<ProblemAttrs>(queries, q.limit, q.cursor);
+  const page = await queryPages<ProblemAttrs>(queries, q.limit, q.cursor);
   return { items: page.items.map((p) => viewProblem(p, ctx.now)), nextCursor: page.nextCursor };
 }
 
@@ -616,7 +616,7 @@ export async function listResponsibilities(ctx: RequestCtx, q: z.output<typeof R
     values: { ':scope': region.path, ':resolved': 'resolved' },
   };
   const buckets = await bucketsOf(region);
-  const page = await store.fanOutPage<ProblemAttrs>(
+  const page = await queryPages<ProblemAttrs>(
     buckets.map((b) => ({ ...problemsInBucket(b), filter })),
     q.limit,
     q.cursor,

@@ -1,4 +1,4 @@
-import { getItem, queryAll, queryPage, type Page, type PatternQuery } from '../../shared/db/store';
+import { getItem, queryAll, queryPage, queryPages, type Page } from '../../shared/db/store';
 import {
   Account,
   Problem,
@@ -14,7 +14,6 @@ import {
   type ProblemEventAttrs,
   type ProblemNoticeAttrs,
 } from '../../shared/db/entities';
-import { BadRequest } from '../../shared/http/errors';
 import { monthShanghai, weekShanghai } from '../../shared/clock';
 import type { Tx } from '../../shared/db/tx';
 
@@ -44,40 +43,14 @@ export async function getAccount(id: string): Promise<AccountAttrs | undefined> 
 }
 
 export async function noticesPage(recipientKeys: string[], limit: number, cursor?: string): Promise<Page<ProblemNoticeAttrs>> {
-  return fanOutPage<ProblemNoticeAttrs>(
+  return queryPages<ProblemNoticeAttrs>(
     recipientKeys.map((k) => ({ ...noticesFor(k), descending: true })),
     limit,
     cursor,
   );
 }
 
-/**
- * One page over several queries read one after the other (a city's counties, a holder's own and
- * pool partitions). The cursor names the query and the position inside it.
- */
-export async function fanOutPage<T>(queries: PatternQuery[], limit: number, cursor?: string): Promise<Page<T>> {
-  let start = { i: 0, c: undefined as string | undefined };
-  if (cursor) {
-    try {
-      const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { i: unknown; c: unknown };
-      if (typeof parsed.i !== 'number' || !Number.isInteger(parsed.i) || parsed.i < 0 || parsed.i >= queries.length) throw new Error('index');
-      if (parsed.c !== undefined && typeof parsed.c !== 'string') throw new Error('inner');
-      start = { i: parsed.i, c: parsed.c as string | undefined };
-    } catch {
-      throw new BadRequest('cursor: 无效的分页游标', [{ field: 'cursor', message: '无效的分页游标' }]);
-    }
-  }
-  const items: T[] = [];
-  for (let i = start.i; i < queries.length; i++) {
-    const page = await queryPage<T>(queries[i]!, limit - items.length, i === start.i ? start.c : undefined);
-    items.push(...page.items);
-    if (page.nextCursor) return { items, nextCursor: encode(i, page.nextCursor) };
-    if (items.length >= limit) return { items, nextCursor: i + 1 < queries.length ? encode(i + 1, undefined) : null };
-  }
-  return { items, nextCursor: null };
-}
 
-const encode = (i: number, c: string | undefined) => Buffer.from(JSON.stringify({ i, c }), 'utf8').toString('base64url');
 
 /**
  * Adds to the problem counters of the problem's (filing) region for the month and the ISO week

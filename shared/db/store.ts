@@ -115,6 +115,33 @@ export async function queryPage<T>(q: PatternQuery, limit = 50, cursor?: string)
   }
 }
 
+/**
+ * One page over several key/index queries read in order — a county's statuses, a city's
+ * counties, a holder's own and pool partitions. The cursor names the query it stopped in and
+ * the position inside it, so a list spanning partitions pages like any other.
+ */
+export async function queryPages<T>(queries: PatternQuery[], limit = 50, cursor?: string): Promise<Page<T>> {
+  let state: { i: number; c?: string } = { i: 0 };
+  if (cursor) {
+    try {
+      const s = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { i: unknown; c?: unknown };
+      if (!Number.isInteger(s.i) || (s.i as number) < 0 || (s.i as number) >= queries.length) throw new Error('bad index');
+      if (s.c !== undefined && typeof s.c !== 'string') throw new Error('bad inner cursor');
+      state = { i: s.i as number, c: s.c as string | undefined };
+    } catch {
+      throw new BadRequest('cursor: 无效的分页游标', [{ field: 'cursor', message: '无效的分页游标' }]);
+    }
+  }
+  const items: T[] = [];
+  while (state.i < queries.length && items.length < limit) {
+    const page = await queryPage<T>(queries[state.i]!, limit - items.length, state.c);
+    items.push(...page.items);
+    state = page.nextCursor ? { i: state.i, c: page.nextCursor } : { i: state.i + 1 };
+  }
+  const nextCursor = state.i < queries.length ? Buffer.from(JSON.stringify(state), 'utf8').toString('base64url') : null;
+  return { items, nextCursor };
+}
+
 /** Every item of a pattern (bounded partitions only: a point's records, a region's children). */
 export async function queryAll<T>(q: PatternQuery): Promise<T[]> {
   const items: T[] = [];
