@@ -5,7 +5,7 @@ import type { RequestCtx } from '../../shared/http/context';
 import { Conflict, Forbidden, NotFound, badField } from '../../shared/http/errors';
 import { isoShanghai } from '../../shared/clock';
 import { findRegion } from '../../shared/regions';
-import { isAdmin, requireCaseRights, requireInScope, requirePointScope, requireRole, requireStaff } from '../../shared/security/authorize';
+import { requireCaseRights, requireInScope, requirePointScope, requireStaff } from '../../shared/security/authorize';
 import { countyOf } from '../../shared/security/scope';
 import { getPoint } from './store';
 
@@ -18,8 +18,7 @@ const view = (f: RatingFollowUpAttrs) => strip(f as unknown as Record<string, un
 
 export async function listFollowUps(ctx: RequestCtx, q: { limit: number; cursor?: string; point?: string; region?: string; status?: 'open' | 'closed' }) {
   const p = requireStaff(ctx);
-  if (isAdmin(p)) throw new Forbidden('管理员账号不得办理或审核业务', 'SEPARATION_OF_DUTIES');
-  requireRole(p, 'operator', 'reviewer', 'supervisor');
+  requireCaseRights(p, 'operator', 'reviewer', 'supervisor');
   const onlyOperator = p.roles.every((r) => r === 'operator');
   const pointId = q.point ?? (onlyOperator ? p.pointId : undefined);
   let query: PatternQuery;

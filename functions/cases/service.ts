@@ -28,7 +28,7 @@ import { dateShanghai, isoShanghai } from '../../shared/clock';
 import { newId } from '../../shared/ids';
 import { dueDateOf, previousWorkingDay } from '../../shared/calendar';
 import { findRegion, regionChildren } from '../../shared/regions';
-import { isAdmin, levelOf, requireCaseRights, requireInScope, requireLevel, requirePointScope, requireRole, requireStaff } from '../../shared/security/authorize';
+import { levelOf, requireCaseRights, requireInScope, requireLevel, requirePointScope, requireStaff } from '../../shared/security/authorize';
 import { countyOf } from '../../shared/security/scope';
 import { blindIndex, sealPerson, unseal } from '../../shared/security/crypto';
 import { currentVersion } from '../catalog/store';
@@ -531,8 +531,7 @@ export async function myCases(ctx: RequestCtx, limit: number, cursor?: string) {
 /** Staff who may read cases at all: handlers, reviewers, supervisors — never admins (A3). */
 function caseReader(ctx: RequestCtx): StaffPrincipal {
   const p = requireStaff(ctx);
-  if (isAdmin(p)) throw new Forbidden('管理员账号不得办理或审核业务', 'SEPARATION_OF_DUTIES');
-  requireRole(p, 'operator', 'reviewer', 'supervisor');
+  requireCaseRights(p, 'operator', 'reviewer', 'supervisor');
   return p;
 }
 

@@ -34,9 +34,9 @@ export function requireRole(p: StaffPrincipal, ...roles: Role[]): void {
  * A3: admin accounts never handle or review cases, whatever roles are linked. Checked at every
  * case action as well as when roles are written.
  */
-export function requireCaseRights(p: StaffPrincipal, role: 'operator' | 'reviewer'): void {
+export function requireCaseRights(p: StaffPrincipal, ...roles: ('operator' | 'reviewer' | 'supervisor')[]): void {
   if (isAdmin(p) || separationProblem(p.roles)) throw new Forbidden('管理员账号不得办理或审核业务', 'SEPARATION_OF_DUTIES');
-  requireRole(p, role);
+  requireRole(p, ...roles);
 }
 
 /** Levels by path depth: 0 province, 1 city, 2 county, 3 township, 4 village/community. */
