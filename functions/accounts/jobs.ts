@@ -3,11 +3,11 @@ import { Tx } from '../../shared/db/tx';
 import { systemCtx } from '../../shared/http/context';
 import { Conflict } from '../../shared/http/errors';
 import { logger } from '../../shared/log';
-import { requireRegion } from '../../shared/regions';
+import { PROVINCE_CODE, bucketsUnder, requireRegion } from '../../shared/regions';
 import { countyOf, depthOf } from '../../shared/security/scope';
 import type { AccountAttrs } from '../../shared/db/entities';
 import { inactiveTooLong, lastActivity, MIN_LOCK_SPAN_DAYS } from './rules';
-import { activeAccountsIdleSince, bucketsUnder, PROVINCE_CODE, replaceAccount } from './store';
+import { activeAccountsIdleSince, replaceAccount } from './store';
 import { storedAudit } from './service';
 
 const LOCK_CONCURRENCY = 8;

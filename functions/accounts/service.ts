@@ -18,7 +18,7 @@ import { isoShanghai, monthShanghai } from '../../shared/clock';
 import { newId } from '../../shared/ids';
 import type { RequestCtx, StaffPrincipal } from '../../shared/http/context';
 import { BadRequest, Conflict, Forbidden, NotFound, badField, type FieldIssue } from '../../shared/http/errors';
-import { requireRegion } from '../../shared/regions';
+import { bucketsUnder, requireRegion } from '../../shared/regions';
 import {
   ADMIN_ROLES,
   LEVEL,
@@ -45,7 +45,6 @@ import {
 } from './policy';
 import {
   accountQueries,
-  bucketsUnder,
   closedRequestsQuery,
   getAccount,
   getPoint,

@@ -20,11 +20,10 @@ import {
   type PointAttrs,
   type RegionAttrs,
 } from '../../shared/db/entities';
-import { regionChildren } from '../../shared/regions';
-import { depthOf, scopeBucketOf } from '../../shared/security/scope';
+import { bucketsUnder } from '../../shared/regions';
+import { scopeBucketOf } from '../../shared/security/scope';
 
 /** Shanxi: the root of the region tree, where the daily and monthly jobs start. */
-export const PROVINCE_CODE = '140000000000';
 
 export const getAccount = (id: string) => getItem<AccountAttrs>(Account.key({ id }), true);
 export const getRequest = (id: string) => getItem<AccountRequestAttrs>(AccountRequest.key({ id }), true);
@@ -60,16 +59,6 @@ export async function getPoints(ids: string[]): Promise<Map<string, PointAttrs>>
   return out;
 }
 
-/**
- * Partitions holding a region's records: its county, or — above a county — the region itself
- * and every county below it (region-scoped lists are bucketed per county).
- */
-export async function bucketsUnder(region: Pick<RegionAttrs, 'code' | 'path'>): Promise<string[]> {
-  if (depthOf(region.path) >= 2) return [scopeBucketOf(region.path)];
-  const out = [region.code];
-  for (const child of await regionChildren(region.code)) out.push(...(await bucketsUnder(child)));
-  return out;
-}
 
 
 export function accountQueries(buckets: string[], regionPath: string, status?: AccountStatus): PatternQuery[] {

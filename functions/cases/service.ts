@@ -27,7 +27,7 @@ import { BadRequest, Conflict, Forbidden, NotFound, badField, type FieldIssue } 
 import { dateShanghai, isoShanghai } from '../../shared/clock';
 import { newId } from '../../shared/ids';
 import { dueDateOf, previousWorkingDay } from '../../shared/calendar';
-import { findRegion, regionChildren } from '../../shared/regions';
+import { countiesUnder, findRegion } from '../../shared/regions';
 import { levelOf, requireCaseRights, requireInScope, requireLevel, requirePointScope, requireStaff } from '../../shared/security/authorize';
 import { countyOf } from '../../shared/security/scope';
 import { blindIndex, sealPerson, unseal } from '../../shared/security/crypto';
@@ -668,17 +668,8 @@ export async function recomputeProvisionalDueDates(ctx: RequestCtx, year: number
  * status on the county index (never a Scan); the cost grows with the open cases concerned.
  */
 export async function recomputeOpenDueDatesIn(ctx: RequestCtx, year: number, rootRegion: string): Promise<{ recomputed: number; changed: number }> {
-  const counties: string[] = [];
-  let frontier = [rootRegion];
-  for (let depth = 0; depth < 3 && frontier.length > 0; depth++) {
-    const next: string[] = [];
-    for (const code of frontier) {
-      const region = await findRegion(code);
-      if (region && region.level === 'county') counties.push(code);
-      else for (const child of await regionChildren(code)) next.push(child.code);
-    }
-    frontier = next;
-  }
+  const root = await findRegion(rootRegion);
+  const counties = root ? await countiesUnder(root) : [];
   let recomputed = 0;
   let changed = 0;
   for (const county of counties) {

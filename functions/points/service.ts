@@ -33,7 +33,7 @@ import { requireInScope, requireLevel, requirePointScope, requireRole, requireSt
 import { countyOf, inRegionScope, scopeBucketOf } from '../../shared/security/scope';
 import { dateShanghai, isoShanghai, monthShanghai } from '../../shared/clock';
 import { newId } from '../../shared/ids';
-import { findRegion, regionChildren } from '../../shared/regions';
+import { countiesUnder, findRegion } from '../../shared/regions';
 import { listCatalogItems } from '../catalog/service';
 import * as store from './store';
 import {
@@ -107,16 +107,6 @@ async function scopedRegion(p: StaffPrincipal, code: string | undefined): Promis
   return region;
 }
 
-/** County buckets under a region: itself (or its county) at county level and below, else its counties. */
-export async function countiesUnder(region: RegionAttrs): Promise<string[]> {
-  if (countyOf(region.path)) return [scopeBucketOf(region.path)];
-  const out: string[] = [];
-  for (const child of await regionChildren(region.code)) {
-    if (child.level === 'county') out.push(child.code);
-    else if (child.level === 'city' || child.level === 'province') out.push(...(await countiesUnder(child)));
-  }
-  return out.sort();
-}
 
 const onlyOperator = (p: StaffPrincipal) => p.roles.every((r) => r === 'operator');
 

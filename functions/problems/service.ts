@@ -27,7 +27,7 @@ import { Conflict, Forbidden, NotFound, badField } from '../../shared/http/error
 import type { RequestCtx, StaffPrincipal } from '../../shared/http/context';
 import { isAdmin, requireInScope, requireLevel, requireRole, requireStaff } from '../../shared/security/authorize';
 import { countyOf, depthOf, scopeBucketOf } from '../../shared/security/scope';
-import { findRegion, regionChildren, requireRegion } from '../../shared/regions';
+import { bucketsUnder, findRegion, requireRegion } from '../../shared/regions';
 import { dateShanghai, isoShanghai } from '../../shared/clock';
 import { addWorkingDays } from '../../shared/calendar';
 import { config } from '../../shared/config';
@@ -503,26 +503,6 @@ async function regionInScope(me: StaffPrincipal, code?: string) {
   return { code: r.code, path: r.path };
 }
 
-/** The buckets of a region's ledger: its county, or, above a county, itself and every county below. */
-async function bucketsOf(region: { code: string; path: string }): Promise<string[]> {
-  if (depthOf(region.path) >= 2) return [scopeBucketOf(region.path)];
-  const out = [region.code];
-  let frontier = [region.code];
-  while (frontier.length) {
-    const next: string[] = [];
-    for (const code of frontier) {
-      for (const child of await regionChildren(code)) {
-        if (child.level === 'county') out.push(child.code);
-        else if (child.level === 'city') {
-          out.push(child.code);
-          next.push(child.code);
-        }
-      }
-    }
-    frontier = next;
-  }
-  return out;
-}
 
 type ListQuery = z.output<typeof ListProblemsQuery>;
 
@@ -590,7 +570,7 @@ export async function listProblems(ctx: RequestCtx, q: ListQuery) {
     if (depth <= regionDepth) units = [unitAt(region.path, q.level)];
     else {
       // The caller's region is above the level asked: every unit at that level below it.
-      const below = await Promise.all((await bucketsOf(region)).map(async (c) => findRegion(c)));
+      const below = await Promise.all((await bucketsUnder(region)).map(async (c) => findRegion(c)));
       units = below.filter((r) => r && depthOf(r.path) === depth).map((r) => r!.code);
     }
     const range = statusRange(q, nowIso);
@@ -598,7 +578,7 @@ export async function listProblems(ctx: RequestCtx, q: ListQuery) {
     const filter = filterOf({ category: q.category }, region.path, nowIso);
     queries = units.map((u) => ({ ...problemsAtUnit(u), ...range, filter }));
   } else {
-    const buckets = await bucketsOf(region);
+    const buckets = await bucketsUnder(region);
     const filter = filterOf(q, region.path, nowIso);
     queries = buckets.map((b) => ({ ...problemsInBucket(b), ...(depthOf(region.path) >= 2 ? { skPrefix: `${region.path}` } : {}), filter }));
   }
@@ -615,7 +595,7 @@ export async function listResponsibilities(ctx: RequestCtx, q: z.output<typeof R
     names: { '#rp': 'regionPath', '#st': 'status' },
     values: { ':scope': region.path, ':resolved': 'resolved' },
   };
-  const buckets = await bucketsOf(region);
+  const buckets = await bucketsUnder(region);
   const page = await queryPages<ProblemAttrs>(
     buckets.map((b) => ({ ...problemsInBucket(b), filter })),
     q.limit,

@@ -9,12 +9,11 @@ import { clock } from '../../shared/clock';
 import { systemCtx } from '../../shared/http/context';
 import { AppError } from '../../shared/http/errors';
 import { logger } from '../../shared/log';
-import { regionChildren } from '../../shared/regions';
+import { PROVINCE_CODE, countiesUnder, requireRegion } from '../../shared/regions';
 import { makeReport } from './service';
 import { REPORT_TYPES, previousPeriod, type ReportType } from './period';
 
 /** The platform's province (山西省): the root of the region tree the schedules walk. */
-export const PROVINCE_CODE = '140000000000';
 
 export interface ScheduledReportEvent {
   type: ReportType;
@@ -33,18 +32,13 @@ export interface ScheduledReportResult {
   failed: { regionCode: string; error: string }[];
 }
 
-async function allCounties(): Promise<string[]> {
-  const cities = await regionChildren(PROVINCE_CODE);
-  const counties = await Promise.all(cities.map((c) => regionChildren(c.code)));
-  return counties.flat().filter((r) => r.level === 'county').map((r) => r.code);
-}
 
 export async function runScheduledReports(event: ScheduledReportEvent, requestId = 'schedule'): Promise<ScheduledReportResult> {
   if (!REPORT_TYPES.includes(event.type)) throw new Error(`unknown report type ${String(event.type)}`);
   const scheduled = event.scheduledTime && !event.scheduledTime.startsWith('<') ? new Date(event.scheduledTime) : clock.now();
   if (Number.isNaN(scheduled.getTime())) throw new Error(`bad scheduledTime ${event.scheduledTime}`);
   const period = event.period ?? previousPeriod(event.type, scheduled).key;
-  const regions = event.regions ?? (await allCounties());
+  const regions = event.regions ?? (await countiesUnder(await requireRegion(PROVINCE_CODE)));
   const result: ScheduledReportResult = { type: event.type, period, made: [], existing: [], failed: [] };
   for (const regionCode of regions) {
     try {

@@ -35,7 +35,7 @@ import {
   type CaseWeekCounterAttrs,
   type RegionAttrs,
 } from '../../shared/db/entities';
-import { regionChildren } from '../../shared/regions';
+import { bucketRegionsUnder } from '../../shared/regions';
 import { depthOf } from '../../shared/security/scope';
 import type { Period } from './period';
 
@@ -50,18 +50,8 @@ export interface Slice {
  * every county below it, plus the region's own bucket (accounts of city/province staff).
  */
 export async function slicesOf(region: RegionAttrs): Promise<Slice[]> {
-  const depth = depthOf(region.path);
-  if (depth >= 2) return [{ bucket: region.path.split('/')[2]!, pathPrefix: region.path }];
-  const out: Slice[] = [{ bucket: region.code, pathPrefix: region.path }];
-  let frontier = [region];
-  for (let d = depth; d < 2; d++) {
-    const next: RegionAttrs[] = [];
-    for (const r of frontier) next.push(...(await regionChildren(r.code)));
-    frontier = next;
-    if (d + 1 < 2) for (const r of frontier) out.push({ bucket: r.code, pathPrefix: r.path });
-  }
-  for (const county of frontier) out.push({ bucket: county.code, pathPrefix: county.path });
-  return out;
+  if (depthOf(region.path) >= 2) return [{ bucket: region.path.split('/')[2]!, pathPrefix: region.path }];
+  return (await bucketRegionsUnder(region)).map((r) => ({ bucket: r.code, pathPrefix: r.path }));
 }
 
 /** Points of the region, stage by stage (Point gsi2: POINTS_STAGE#bucket#stage, begins_with path). */

@@ -26,3 +26,14 @@ describe('queryPages', () => {
     await expect(queryPages(queries, 4, Buffer.from('{"i":7}').toString('base64url'))).rejects.toMatchObject({ status: 400 });
   });
 });
+
+describe('region buckets', () => {
+  beforeAll(async () => prepareTable());
+
+  it('fans a province out to itself, its city and the county; a village stays in its county', async () => {
+    const { bucketsUnder, countiesUnder, requireRegion } = await import('../regions');
+    expect(await bucketsUnder(await requireRegion('140000000000'))).toEqual(['140000000000', '141000000000', '141033000000']);
+    expect(await countiesUnder(await requireRegion('140000000000'))).toEqual(['141033000000']);
+    expect(await bucketsUnder(await requireRegion('141033202200'))).toEqual(['141033000000']);
+  });
+});
