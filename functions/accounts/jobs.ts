@@ -4,10 +4,9 @@ import { systemCtx } from '../../shared/http/context';
 import { Conflict } from '../../shared/http/errors';
 import { logger } from '../../shared/log';
 import { PROVINCE_CODE, bucketsUnder, requireRegion } from '../../shared/regions';
-import { countyOf, depthOf } from '../../shared/security/scope';
-import type { AccountAttrs } from '../../shared/db/entities';
-import { inactiveTooLong, lastActivity, MIN_LOCK_SPAN_DAYS } from './rules';
-import { activeAccountsIdleSince, replaceAccount } from './store';
+import { depthOf } from '../../shared/security/scope';
+import { inactiveTooLong, MIN_LOCK_SPAN_DAYS } from './rules';
+import { activeAccountsIdleSince, lockInactiveAccount } from './store';
 import { storedAudit } from './service';
 
 const LOCK_CONCURRENCY = 8;
@@ -33,7 +32,7 @@ export async function lockInactiveAccounts(event: { requestId?: string } = {}): 
     const due = candidates.filter((a) => inactiveTooLong(a, now));
     // A few locks at a time: each is its own small transaction.
     for (let i = 0; i < due.length; i += LOCK_CONCURRENCY) {
-      const outcomes = await Promise.allSettled(due.slice(i, i + LOCK_CONCURRENCY).map((a) => lockAccount(ctx, a)));
+      const outcomes = await Promise.allSettled(due.slice(i, i + LOCK_CONCURRENCY).map((a) => lockInactiveAccount(ctx, a)));
       for (const o of outcomes) {
         if (o.status === 'fulfilled') locked += 1;
         // A login or an admin got there first: tomorrow's run looks again.
@@ -46,26 +45,6 @@ export async function lockInactiveAccounts(event: { requestId?: string } = {}): 
   return { checked, locked, skipped };
 }
 
-async function lockAccount(ctx: ReturnType<typeof systemCtx>, a: AccountAttrs): Promise<void> {
-  const at = isoShanghai(ctx.now);
-  const tx = new Tx(ctx);
-  replaceAccount(tx, a, { ...a, status: 'locked', lockedAt: at, sessionEpoch: a.sessionEpoch + 1 }, {
-    condition: '#s = :active',
-    names: { '#s': 'status' },
-    values: { ':active': 'active' },
-  });
-  await tx
-    .log({
-      action: 'account.locked_inactive',
-      targetType: 'Account',
-      targetId: a.id,
-      before: { status: a.status, lastActivity: lastActivity(a) },
-      after: { status: 'locked' },
-      countyCode: countyOf(a.regionPath) ?? 'province',
-      regionCode: a.regionCode,
-    })
-    .commit();
-}
 
 /**
  * The 1st of each month at 07:30: keep last month's account audit for the province and every

@@ -1,5 +1,8 @@
 import { getItem, getItems, queryAll, type PatternQuery } from '../../shared/db/store';
-import type { Tx } from '../../shared/db/tx';
+import { Tx } from '../../shared/db/tx';
+import { isoShanghai } from '../../shared/clock';
+import type { RequestCtx } from '../../shared/http/context';
+import { lastActivity } from './rules';
 import {
   Account,
   AccountAudit,
@@ -21,7 +24,7 @@ import {
   type RegionAttrs,
 } from '../../shared/db/entities';
 import { bucketsUnder } from '../../shared/regions';
-import { scopeBucketOf } from '../../shared/security/scope';
+import { countyOf, scopeBucketOf } from '../../shared/security/scope';
 
 /** Shanxi: the root of the region tree, where the daily and monthly jobs start. */
 
@@ -149,4 +152,30 @@ export function grantRoles(tx: Tx, before: AccountAttrs, after: AccountAttrs): T
     names: { ...(others.length ? { '#roles': 'roles' } : {}), '#s': 'status' },
     values,
   });
+}
+
+/**
+ * A8: lock an account idle past the limit — by the daily job, or at a login that finds it idle
+ * before the job has run. Only an active account is locked; the session epoch moves, so every
+ * token it had dies; logged as the system's act.
+ */
+export async function lockInactiveAccount(ctx: RequestCtx, a: AccountAttrs): Promise<void> {
+  const at = isoShanghai(ctx.now);
+  const tx = new Tx({ ...ctx, principal: { kind: 'anonymous' } });
+  replaceAccount(tx, a, { ...a, status: 'locked', lockedAt: at, sessionEpoch: a.sessionEpoch + 1 }, {
+    condition: '#s = :active',
+    names: { '#s': 'status' },
+    values: { ':active': 'active' },
+  });
+  await tx
+    .log({
+      action: 'account.locked_inactive',
+      targetType: 'Account',
+      targetId: a.id,
+      before: { status: a.status, lastActivity: lastActivity(a) },
+      after: { status: 'locked' },
+      countyCode: countyOf(a.regionPath) ?? 'province',
+      regionCode: a.regionCode,
+    })
+    .commit();
 }

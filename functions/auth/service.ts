@@ -23,6 +23,7 @@ import type { AuthorizerContext } from '../../shared/security/authorizer-context
 import { findRegion } from '../../shared/regions';
 import { verifyCardAssertion } from './assertion';
 import { inactiveTooLong } from '../accounts/rules';
+import { lockInactiveAccount } from '../accounts/store';
 
 const QR_TTL_SECONDS = 300;
 /** Sessions record activity at most this often: idle timeout precision vs a write per request. */
@@ -49,22 +50,6 @@ export async function startQrLogin(ctx: RequestCtx) {
   };
 }
 
-/** Lock an account found idle past the limit at login (the daily job may not have run yet). */
-async function lockForInactivity(ctx: RequestCtx, account: AccountAttrs): Promise<void> {
-  const next = Account.item({ ...account, status: 'locked', sessionEpoch: account.sessionEpoch + 1, version: account.version });
-  await new Tx({ ...ctx, principal: { kind: 'anonymous' } })
-    .replace(next, account.version)
-    .log({
-      action: 'account.locked_inactive',
-      targetType: 'Account',
-      targetId: account.id,
-      before: { status: account.status },
-      after: { status: 'locked' },
-      countyCode: account.scopeBucket,
-    })
-    .commit()
-    .catch(() => undefined); // a concurrent change wins; the login is refused either way
-}
 
 export async function confirmQrLogin(ctx: RequestCtx, sessionId: string, assertion: string) {
   const card = await verifyCardAssertion(assertion, sessionId, ctx.now);
@@ -85,7 +70,10 @@ export async function confirmQrLogin(ctx: RequestCtx, sessionId: string, asserti
   if (account?.status === 'frozen') throw new Forbidden('账号已冻结', 'ACCOUNT_FROZEN');
   if (account?.status === 'locked') throw new Forbidden('账号因长期未登录已锁定，请联系管理员解锁', 'ACCOUNT_LOCKED');
   if (account && inactiveTooLong(account, ctx.now)) {
-    await lockForInactivity(ctx, account);
+    // The daily job may not have run yet: lock it now. A concurrent change wins; the login is refused either way.
+    await lockInactiveAccount(ctx, account).catch((e: unknown) => {
+      if (!(e instanceof Conflict)) throw e;
+    });
     throw new Forbidden('账号因长期未登录已锁定，请联系管理员解锁', 'ACCOUNT_LOCKED');
   }
 
