@@ -1,5 +1,5 @@
 import { queryPages, strip } from '../../shared/db/store';
-import { Tx } from '../../shared/db/tx';
+import { Tx, requireVersion } from '../../shared/db/tx';
 import {
   Account,
   AccountAudit,
@@ -426,7 +426,7 @@ export async function setAccountRoles(ctx: RequestCtx, id: string, input: { role
   if (roles.length > 0 && managerLevelFor(roles, a.regionPath) !== managerLevelOf(a)) {
     throw new Forbidden('这些角色不属于此账号的岗位（管理员岗位由省级开通，其他岗位由县级开通），请填报变更单', 'ROLE_NOT_FOR_POST');
   }
-  if (input.version !== a.version) throw new Conflict('记录已被他人修改，请刷新后重试', 'STALE_VERSION');
+  requireVersion(a, input.version);
   if (roles.includes('operator') && a.pointId) await requireUsablePoint(a.pointId, a.regionCode);
 
   const at = isoShanghai(ctx.now);
@@ -503,7 +503,7 @@ export async function changeStatus(
   requireManager(p, managerLevelOf(a), a.regionPath, '账号');
   if (a.status === 'deregistered') throw new Conflict('账号已注销，不可恢复', 'ACCOUNT_DEREGISTERED');
   if (!FROM[action].includes(a.status)) throw new Conflict(`账号当前状态为 ${a.status}，不能${action}`, 'INVALID_ACCOUNT_STATUS', { status: a.status });
-  if (opts.version !== undefined && opts.version !== a.version) throw new Conflict('记录已被他人修改，请刷新后重试', 'STALE_VERSION');
+  requireVersion(a, opts.version);
 
   const at = isoShanghai(ctx.now);
   const to = TO[action];

@@ -1,4 +1,4 @@
-import { Tx } from '../../shared/db/tx';
+import { Tx, requireVersion } from '../../shared/db/tx';
 import type { RequestCtx } from '../../shared/http/context';
 import { Conflict } from '../../shared/http/errors';
 import { isoShanghai } from '../../shared/clock';
@@ -27,9 +27,7 @@ export async function loadCalendarYear(
   if (previous && body.version === undefined) {
     throw new Conflict(`${body.year} 年已加载（第 ${previous.version} 版），更新请带 version`, 'YEAR_ALREADY_LOADED', { version: previous.version });
   }
-  if (previous && body.version !== previous.version) {
-    throw new Conflict('记录已被他人修改，请刷新后重试', 'STALE_VERSION', { version: previous.version });
-  }
+  if (previous) requireVersion(previous, body.version);
   if (!previous && body.version !== undefined) {
     throw new Conflict(`${body.year} 年尚未加载，首次加载不带 version`, 'STALE_VERSION');
   }

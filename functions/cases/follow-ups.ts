@@ -1,5 +1,5 @@
 import { getItem, queryPages, strip, type PatternQuery } from '../../shared/db/store';
-import { Tx } from '../../shared/db/tx';
+import { Tx, requireVersion } from '../../shared/db/tx';
 import { RatingFollowUp, followUpsOfCounty, followUpsOfPoint, type RatingFollowUpAttrs } from '../../shared/db/entities';
 import type { RequestCtx } from '../../shared/http/context';
 import { Conflict, Forbidden, NotFound, badField } from '../../shared/http/errors';
@@ -46,7 +46,7 @@ export async function closeFollowUp(ctx: RequestCtx, id: string, body: { resolut
   requirePointScope(p, f.regionPath, f.pointId, '回访记录');
   requireCaseRights(p, 'operator');
   if (p.pointId !== f.pointId) throw new Forbidden('只有该服务点的操作员可以办结整改回访', 'NOT_POINT_OPERATOR');
-  if (body.version !== undefined && body.version !== f.version) throw new Conflict('记录已被他人修改，请刷新后重试', 'STALE_VERSION');
+  requireVersion(f, body.version);
   if (f.status !== 'open') throw new Conflict('回访已办结', 'FOLLOW_UP_CLOSED');
   const next: RatingFollowUpAttrs = { ...f, status: 'closed', closedAt: isoShanghai(ctx.now), closedBy: p.accountId, closedByName: p.name, resolution: body.resolution };
   await new Tx(ctx)

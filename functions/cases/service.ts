@@ -1,5 +1,5 @@
 import { queryAll, queryPage, queryPages, type PatternQuery } from '../../shared/db/store';
-import { Tx } from '../../shared/db/tx';
+import { Tx, requireVersion } from '../../shared/db/tx';
 import {
   CASE_STATUSES,
   CLOSED_STATUSES,
@@ -136,10 +136,6 @@ function requireStatus(c: CaseAttrs, allowed: CaseStatus[], what: string): void 
   if (!allowed.includes(c.status)) {
     throw new Conflict(`办件当前状态为 ${c.status}，不能${what}`, 'INVALID_CASE_STATE', { status: c.status, allowed });
   }
-}
-
-function requireVersion(c: CaseAttrs, version: number | undefined): void {
-  if (version !== undefined && version !== c.version) throw new Conflict('记录已被他人修改，请刷新后重试', 'STALE_VERSION', { version: c.version });
 }
 
 const stateCondition = (status: CaseStatus) => ({ condition: '#st = :st', names: { '#st': 'status' }, values: { ':st': status } });

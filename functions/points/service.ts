@@ -1,5 +1,5 @@
 import { queryPages, strip } from '../../shared/db/store';
-import { Tx } from '../../shared/db/tx';
+import { Tx, requireVersion } from '../../shared/db/tx';
 import {
   Account,
   Agreement,
@@ -165,7 +165,7 @@ export async function listPoints(ctx: RequestCtx, q: { region?: string; stage?: 
 }
 
 async function replacePoint(ctx: RequestCtx, point: PointAttrs, next: PointAttrs, expectVersion: number, action: string, tx = new Tx(ctx)) {
-  if (expectVersion !== point.version) throw new Conflict('记录已被他人修改，请刷新后重试', 'STALE_VERSION', { currentVersion: point.version });
+  requireVersion(point, expectVersion);
   const stored = { ...next, updatedAt: isoShanghai(ctx.now) };
   tx.replace(Point.item(stored), expectVersion);
   tx.log({ action, targetType: 'Point', targetId: point.id, before: viewPoint(point), after: viewPoint(stored), countyCode: point.scopeBucket, regionCode: point.regionCode });
@@ -192,7 +192,7 @@ export async function putBaseStandard(ctx: RequestCtx, id: string, body: BaseSta
  */
 export async function changeStage(ctx: RequestCtx, id: string, body: { to: Exclude<PointStage, 'planned'>; date: string; note?: string; version: number }) {
   const { p, point } = await pointForWrite(ctx, id);
-  if (body.version !== point.version) throw new Conflict('记录已被他人修改，请刷新后重试', 'STALE_VERSION', { currentVersion: point.version });
+  requireVersion(point, body.version);
   const order = stageOrderProblem(point.stage, body.to, point.resumeStage);
   if (order) throw new Conflict(order.message, order.code, { from: point.stage, to: body.to, ...(order.missing ? { missing: order.missing } : {}) });
   checkDate('date', body.date, ctx, point.stageDate);
@@ -271,7 +271,7 @@ export async function putAgreement(ctx: RequestCtx, id: string, body: AgreementB
   const tx = new Tx(ctx);
   if (existing) {
     if (version === undefined) throw badField('version', '修改已有协议须提供 version');
-    if (version !== existing.version) throw new Conflict('记录已被他人修改，请刷新后重试', 'STALE_VERSION', { currentVersion: existing.version });
+    requireVersion(existing, version);
     tx.replace(Agreement.item({ ...agreement, version }), version);
     agreement.version = version + 1;
   } else {
@@ -385,7 +385,7 @@ export async function listPointDevices(ctx: RequestCtx, id: string, q: { limit: 
 export async function changeDeviceStage(ctx: RequestCtx, id: string, body: { to: DeviceStage; date: string; assetNumber?: string; note?: string; version: number }) {
   const { p, device } = await deviceFor(ctx, id);
   requireCountyAdmin(p);
-  if (body.version !== device.version) throw new Conflict('记录已被他人修改，请刷新后重试', 'STALE_VERSION', { currentVersion: device.version });
+  requireVersion(device, body.version);
   const order = deviceOrderProblem(device.stage, body.to);
   if (order) throw new Conflict(order.message, order.code, { from: device.stage, to: body.to, ...(order.missing ? { missing: order.missing } : {}) });
   if (body.to === 'asset_transferred' && !body.assetNumber) throw badField('assetNumber', '资产划转须填写资产编号');

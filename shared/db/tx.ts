@@ -25,6 +25,17 @@ export interface LogEntry {
   pointId?: string;
 }
 
+/**
+ * A client's `version` against the stored one, before any work: 409 STALE_VERSION naming the
+ * current version. `undefined` means the client did not say (only where the route allows it).
+ * The write's own condition (Tx.replace) still decides under concurrency.
+ */
+export function requireVersion(stored: { version: number }, given: number | undefined): void {
+  if (given !== undefined && given !== stored.version) {
+    throw new Conflict('记录已被他人修改，请刷新后重试', 'STALE_VERSION', { currentVersion: stored.version });
+  }
+}
+
 /** What to say when a given write's condition fails (409 with this code and message). */
 interface ConflictInfo {
   code: string;
