@@ -11,6 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDynamoLocal, ensureTable } from '../infra/local/dynamo';
+import { casePartition } from '../shared/db/entities';
 
 const CLIENTS = Number(process.env.SOAK_CLIENTS ?? 8);
 const SECONDS = Math.min(Number(process.env.SOAK_SECONDS ?? 180), 1800);
@@ -166,7 +167,7 @@ async function main() {
     if (c.status === 'completed' && (!c.closedAt || !c.result)) problems.push(`${c.id}: completed without result`);
     if (c.rating && c.status !== 'completed') problems.push(`${c.id}: rated but ${c.status}`);
     if (['approved', 'completed'].includes(c.status) && c.decision?.decision !== 'approve') problems.push(`${c.id}: ${c.status} without approval`);
-    const steps = items.filter((s) => s.pk === `CASE#${c.id}` && s.entity === 'CaseStep');
+    const steps = items.filter((s) => s.pk === casePartition(c.id).pk && s.entity === 'CaseStep');
     if (!steps.some((s) => s.action === 'accept')) problems.push(`${c.id}: no accept step`);
     const approvals = steps.filter((s) => s.action === 'review' && s.toStatus === 'approved').length;
     if (approvals > 1) problems.push(`${c.id}: approved ${approvals} times`);

@@ -6,7 +6,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '../../shared/db/client';
 import { getItem } from '../../shared/db/store';
 import { Tx } from '../../shared/db/tx';
-import { Account, Region } from '../../shared/db/entities';
+import { Account, Region, type AccountAttrs } from '../../shared/db/entities';
 import { systemCtx } from '../../shared/http/context';
 import type { TestApi } from '../../test/helpers/api';
 
@@ -28,32 +28,11 @@ export async function putOtherCounty(): Promise<void> {
   await tx.log({ action: 'test.regions', targetType: 'Region', targetId: OTHER_COUNTY }).commit();
 }
 
-/** Sets raw attributes of an account (a past login, a status reached earlier) without the service. */
+/** Sets raw attributes of an account (a past login, a status reached earlier) without the service; its index keys follow. */
 export async function setAccountRaw(id: string, attrs: Record<string, unknown>): Promise<void> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets = Object.entries(attrs).map(([k, v], i) => {
-    names[`#a${i}`] = k;
-    values[`:v${i}`] = v;
-    return `#a${i} = :v${i}`;
-  });
-  if (attrs.status) {
-    // Keep the status index in step, as a real write would.
-    const a = (await getItem<{ scopeBucket: string }>(Account.key({ id }), true))!;
-    names['#g'] = 'gsi2pk';
-    values[':g'] = `ACCOUNTS_STATUS#${a.scopeBucket}#${String(attrs.status)}`;
-    sets.push('#g = :g');
-  }
-  await db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: Account.key({ id }),
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }),
-  );
+  const a = (await getItem<AccountAttrs>(Account.key({ id }), true))!;
+  const { gsi1pk, gsi1sk, gsi2pk, gsi2sk } = Account.item({ ...a, ...attrs } as AccountAttrs);
+  await setRaw(Account.key({ id }), { ...attrs, gsi1pk, gsi1sk, gsi2pk, gsi2sk });
 }
 
 /** The full A4 path over HTTP: file → decide → create → link roles; returns the new account id. */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareTable, rawItems } from '../../test/helpers/table';
 import { createStaff, startTestApi, type TestApi } from '../../test/helpers/api';
 import { setAccountRaw } from '../accounts/test-support';
+import { opLogByTarget } from '../../shared/db/entities';
 
 /** A8 at the login: an account idle past three months is locked there, the same way the daily job locks it. */
 let api: TestApi;
@@ -25,7 +26,7 @@ describe('login of an account idle for more than three months', () => {
     const stored = items.find((i) => i.pk === `ACCOUNT#${account.id}`)!;
     expect(stored).toMatchObject({ status: 'locked', sessionEpoch: account.sessionEpoch + 1 });
     expect(typeof stored.lockedAt).toBe('string');
-    const log = items.filter((i) => i.pk === `LOG#Account#${account.id}` && i.action === 'account.locked_inactive');
+    const log = items.filter((i) => i.pk === opLogByTarget('Account', account.id).pk && i.action === 'account.locked_inactive');
     expect(log).toHaveLength(1);
     expect(log[0]!.actorId).toBe('system');
   });

@@ -8,6 +8,7 @@ import { getItem } from '../../shared/db/store';
 import { CaseCounter, CaseWeekCounter, Region } from '../../shared/db/entities';
 import { newId } from '../../shared/ids';
 import { createKiosk, createPoint } from '../../test/helpers/fixtures';
+import { opLogByTarget, casePartition } from '../../shared/db/entities';
 
 /**
  * Cases through the local HTTP API: accept → submit → return → supplement → approve → complete
@@ -98,7 +99,7 @@ describe('a pension enrolment (S01) from acceptance to rating, across the Nation
     expect(mine.applicant.idNumber).toBe(`${person.idNumber.slice(0, 4)}**********${person.idNumber.slice(-4)}`);
     const detail = await api.call('GET', `/cases/${id}`, { token: tokens.rev });
     expect(detail.body.applicant.idNumber).toBe(person.idNumber);
-    const viewed = (await rawItems()).filter((i) => i.pk === `LOG#Case#${id}` && i.action === 'case.pii_viewed');
+    const viewed = (await rawItems()).filter((i) => i.pk === opLogByTarget('Case', id).pk && i.action === 'case.pii_viewed');
     expect(viewed).toHaveLength(1);
     const dues = queue.body.items.map((c: { dueDate: string }) => c.dueDate);
     expect(dues).toEqual([...dues].sort());
@@ -208,7 +209,7 @@ describe('acceptance rules', () => {
     const cases = (await rawItems()).filter((i) => i.entity === 'Case' && (i.applicant as { name: string }).name === body.applicant.name);
     const byIndex = cases.filter((i) => i.id === first.body.id);
     expect(byIndex).toHaveLength(1);
-    const steps = (await rawItems()).filter((i) => i.pk === `CASE#${first.body.id}` && i.entity === 'CaseStep');
+    const steps = (await rawItems()).filter((i) => i.pk === casePartition(first.body.id).pk && i.entity === 'CaseStep');
     expect(steps).toHaveLength(1);
   });
 
@@ -422,7 +423,7 @@ describe('personal data at rest', () => {
     expect(approved.body.applicant.idNumber).toContain('*');
     expect(approved.body.applicant.phone).not.toBe(person.phone);
     expect(approved.text).not.toContain(person.idNumber);
-    const viewed = (await rawItems()).filter((i) => i.pk === `LOG#Case#${a.body.id}` && i.action === 'case.pii_viewed');
+    const viewed = (await rawItems()).filter((i) => i.pk === opLogByTarget('Case', a.body.id).pk && i.action === 'case.pii_viewed');
     expect(viewed).toHaveLength(0);
   });
 });

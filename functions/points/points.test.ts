@@ -4,6 +4,7 @@ import { createStaff, startTestApi, testIdNumber, BOOTSTRAP, type TestApi } from
 import { Tx } from '../../shared/db/tx';
 import { systemCtx } from '../../shared/http/context';
 import { Region } from '../../shared/db/entities';
+import { opLogByTarget } from '../../shared/db/entities';
 
 /**
  * The points domain over HTTP: a village point's whole life (agreement, inspection, kiosk,
@@ -204,7 +205,7 @@ describe('a village point from planned to formal operation', () => {
     expect(history.map((h: { to: string }) => h.to)).toEqual(['set_up', 'agreement_signed', 'accounts_configured', 'trial_run', 'accepted', 'in_operation', 'suspended', 'in_operation']);
     expect(history[0]).toMatchObject({ from: 'planned', date: '2024-04-20', note: '到set_up' });
     expect(history.every((h: { recordedBy: string }) => h.recordedBy)).toBe(true);
-    const logs = (await rawItems()).filter((i) => i.pk === `LOG#Point#${id}` && String(i.action).startsWith('point.stage.'));
+    const logs = (await rawItems()).filter((i) => i.pk === opLogByTarget('Point', id).pk && String(i.action).startsWith('point.stage.'));
     expect(logs).toHaveLength(8);
 
     // the subsidy: allocated once per county-year from the count of points, spent within the balance

@@ -1,12 +1,13 @@
+import { setAccountRaw } from '../accounts/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { prepareTable, tableSnapshot } from '../../test/helpers/table';
 import { createStaff, startTestApi, type TestApi } from '../../test/helpers/api';
 import { clock, monthShanghai, weekShanghai } from '../../shared/clock';
 import { getItem } from '../../shared/db/store';
 import { systemCtx } from '../../shared/http/context';
 import { db, tableName } from '../../shared/db/client';
-import { Account, Problem, ProblemStat, type AccountAttrs, type ProblemAttrs } from '../../shared/db/entities';
+import { Problem, ProblemStat, type AccountAttrs, type ProblemAttrs } from '../../shared/db/entities';
 import { setEscalationStarter, type EscalationInput } from './flow';
 import * as problems from './service';
 
@@ -138,15 +139,7 @@ describe('filing (E1) and routing (E2, E3)', () => {
   it('refuses a frozen account with 403 and writes nothing', async () => {
     // Prepare: freeze as the accounts domain would (status on the account item)
     const frozen = await staff(['operator'], VILLAGE);
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: Account.key({ id: frozen.account.id }),
-        UpdateExpression: 'SET #s = :f, gsi2pk = :g',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':f': 'frozen', ':g': `ACCOUNTS_STATUS#${frozen.account.scopeBucket}#frozen` },
-      }),
-    );
+    await setAccountRaw(frozen.account.id, { status: 'frozen' });
     const before = await tableSnapshot();
     // Act
     const res = await file(frozen, guidance());

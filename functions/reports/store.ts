@@ -111,7 +111,8 @@ export async function queryAudit(a: AuditQuery): Promise<Page<OpLogAttrs>> {
   const range = (prefix: string): Pick<PatternQuery, 'skBetween' | 'skPrefix'> =>
     a.fromId || a.toId ? { skBetween: [`${prefix}${a.fromId ?? '0'}`, `${prefix}${a.toId ?? '\uffff'}`] } : { skPrefix: prefix };
   if (a.target) {
-    q = { pk: opLogByTarget(a.target.type, a.target.id).pk, ...range('LOG#') };
+    const byTarget = opLogByTarget(a.target.type, a.target.id);
+    q = { pk: byTarget.pk, ...range(byTarget.skPrefix) };
     if (a.actor) {
       filters.push('#actor = :actor');
       names['#actor'] = 'actorId';
