@@ -6,8 +6,9 @@ export const platformApi = defineApi('platform', {
     method: 'GET',
     path: '/health',
     auth: 'public',
-    summary: '健康检查',
-    response: z.object({ status: z.literal('ok') }),
+    summary: '健康检查；deep=1 时读取一次数据表（不可达为 503 SERVICE_UNAVAILABLE）',
+    query: z.strictObject({ deep: z.enum(['0', '1']).optional() }),
+    response: z.object({ status: z.literal('ok'), table: z.literal('ok').optional() }),
   }),
   openapi: route({
     method: 'GET',

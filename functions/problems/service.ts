@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { logger } from '../../shared/log';
-import { Tx } from '../../shared/db/tx';
+import { afterCommit, Tx } from '../../shared/db/tx';
 import { queryPages, strip, type PatternQuery } from '../../shared/db/store';
 import {
   BUSINESS_CATEGORIES,
@@ -275,7 +275,8 @@ export async function fileProblem(ctx: RequestCtx, body: z.output<typeof FilePro
       if (err instanceof Conflict && (err.code === 'LEDGER_NUMBER_RACE' || err.code === 'TRANSACTION_CONFLICT') && attempt < 8) continue;
       throw err;
     }
-    const started = await startFlow(ctx, problem);
+    // With an Idempotency-Key the filing is written only once the reply is known: the flow starts after.
+    const started = (await afterCommit(() => startFlow(ctx, problem))) ?? problem;
     return viewProblem(started, ctx.now);
   }
 }

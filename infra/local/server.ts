@@ -5,6 +5,8 @@ import { DOMAIN_APIS } from '../../functions/routes';
 import { routeKey, type RouteSpec } from '../../shared/http/route';
 import { config } from '../../shared/config';
 import { handler as authorizer } from '../../functions/auth/authorizer';
+import { asUnavailable } from '../../shared/http/unavailable';
+import { errorReply } from '../../shared/http/pipeline';
 
 /**
  * The laptop's API Gateway: each HTTP request becomes the HTTP API payload 2.0 event that the
@@ -189,6 +191,9 @@ export async function startLocalApi(opts: { port: number; host?: string; corsOri
         return dispatch(req, body, routes).then(send);
       })
       .catch((err: unknown) => {
+        // The authorizer could not reach the table: 503 with Retry-After, as the handlers answer.
+        const unavailable = asUnavailable(err);
+        if (unavailable) return send(errorReply(unavailable));
         console.error('local server error', err);
         send(envelope(500, 'INTERNAL', '服务内部错误'));
       });

@@ -6,6 +6,7 @@ import { Conflict } from '../http/errors';
 import { isoShanghai } from '../clock';
 import { newId } from '../ids';
 import type { RequestCtx } from '../http/context';
+import { currentScope } from './request-scope';
 
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -34,6 +35,50 @@ export function requireVersion(stored: { version: number }, given: number | unde
   if (given !== undefined && given !== stored.version) {
     throw new Conflict('记录已被他人修改，请刷新后重试', 'STALE_VERSION', { currentVersion: stored.version });
   }
+}
+
+/**
+ * The idempotency record that rode along with a transaction already exists: another request
+ * with the same key (or this request's own earlier attempt) was written first. Nothing of this
+ * transaction was written; the caller replays the stored result.
+ */
+export class IdempotencyRecordExists extends Error {
+  constructor() {
+    super('idempotency record exists');
+    this.name = 'IdempotencyRecordExists';
+  }
+}
+
+/**
+ * Runs `fn` once the request's writes are really in the table. Inside a creating POST with an
+ * Idempotency-Key the last commit waits for the reply (so the two are stored together): work
+ * with effects outside the table, such as starting a flow, is queued until then and `fn`'s
+ * result is not known to the caller (undefined). Elsewhere `fn` runs at once.
+ */
+export async function afterCommit<T>(fn: () => Promise<T>): Promise<T | undefined> {
+  const slot = currentScope()?.idempotent;
+  if (!slot) return fn();
+  slot.after.push(fn);
+  return undefined;
+}
+
+/** The idempotency record and the time (epoch seconds) past which an old one may be replaced. */
+export interface IdempotencyPut {
+  item: Record<string, unknown> & Key;
+  nowSeconds: number;
+}
+
+/** The record's Put: only if no live record holds the key (an expired one awaiting TTL deletion may be replaced). */
+export function idempotencyPut(r: IdempotencyPut): TxItem {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: r.item,
+      ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
+      ExpressionAttributeNames: { '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':now': r.nowSeconds },
+    },
+  };
 }
 
 /** What to say when a given write's condition fails (409 with this code and message). */
@@ -179,12 +224,33 @@ export class Tx {
    */
   async commit(): Promise<void> {
     if (this.logs === 0) throw new Error('Tx without an operation-log entry');
-    if (this.items.length > 100) throw new Error('Tx exceeds 100 items');
+    if (this.items.length > 99) throw new Error('Tx exceeds 99 items (one is kept for the idempotency record)');
+    // A creating POST with an Idempotency-Key: this transaction is held until the reply is known
+    // and then written together with the key's record (shared/http/idempotency.ts), so that no
+    // moment exists where the change is stored and the record is not. An earlier transaction of
+    // the same request is written now; only the last one carries the record.
+    const slot = currentScope()?.idempotent;
+    if (slot) {
+      if (slot.held) await slot.held.send();
+      slot.held = { send: (record) => this.send(record) };
+      return;
+    }
+    await this.send();
+  }
+
+  /** Writes the items (and the idempotency record, guarded by attribute_not_exists). */
+  private async send(record?: IdempotencyPut): Promise<void> {
+    const items: TxItem[] = record ? [...this.items, idempotencyPut(record)] : this.items;
     for (let attempt = 0; ; attempt++) {
       try {
-        await db().send(new TransactWriteCommand({ TransactItems: this.items }));
+        await db().send(new TransactWriteCommand({ TransactItems: items }));
         return;
       } catch (err) {
+        // The record's own condition first: an SDK retry of a transaction that was in fact
+        // written fails every condition, and the record says why.
+        if (record && err instanceof TransactionCanceledException && err.CancellationReasons?.[this.items.length]?.Code === 'ConditionalCheckFailed') {
+          throw new IdempotencyRecordExists();
+        }
         const conflict = this.toConflict(err);
         if (conflict?.code === 'TRANSACTION_CONFLICT' && attempt < CONFLICT_RETRIES) {
           await sleep(15 * 2 ** attempt + Math.random() * 20);

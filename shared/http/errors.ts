@@ -56,6 +56,17 @@ export class TooManyRequests extends AppError {
   }
 }
 
+/**
+ * A dependency (DynamoDB) cannot be reached or answered with a server fault: not this
+ * server's bug and not the client's — try again after `retryAfterSeconds` (also the
+ * Retry-After header).
+ */
+export class ServiceUnavailable extends AppError {
+  constructor(readonly retryAfterSeconds = 5, message = '服务暂时不可用，请稍后重试') {
+    super(503, 'SERVICE_UNAVAILABLE', message, { retryAfterSeconds });
+  }
+}
+
 /** A single bad field: `badField('idNumber', '校验码错误')`. */
 export function badField(field: string, message: string, code = 'INVALID_INPUT'): BadRequest {
   return new BadRequest(`${field}: ${message}`, [{ field, message }], code);

@@ -2,6 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import type { DomainApi } from './route';
 import * as z from 'zod';
 import { errorEnvelope } from './schemas';
+import { honoursIdempotencyKey } from './route';
 
 /** OpenAPI 3.1 from the same zod schemas that validate requests. */
 export function buildOpenApi(apis: DomainApi[], opts: { includeLocalOnly: boolean }) {
@@ -24,7 +25,7 @@ export function buildOpenApi(apis: DomainApi[], opts: { includeLocalOnly: boolea
           ...(spec.params ? { params: spec.params as never } : {}),
           ...(spec.query ? { query: spec.query as never } : {}),
           ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
-          ...(spec.creates
+          ...(honoursIdempotencyKey(spec)
             ? { headers: z.object({ 'idempotency-key': z.string().min(8).max(128).optional().meta({ description: '重试返回首次结果' }) }) }
             : {}),
         },

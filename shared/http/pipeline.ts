@@ -1,16 +1,13 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { logger } from '../log';
 import { config } from '../config';
 import { clock } from '../clock';
-import { dynamo, tableName } from '../db/client';
-import { IDEMPOTENCY_PK } from '../db/entities';
-import { AppError, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, Unauthorized, type FieldIssue } from './errors';
+import { runInScope } from '../db/request-scope';
+import { runIdempotent } from './idempotency';
+import { AppError, BadRequest, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable, Unauthorized, type FieldIssue } from './errors';
+import { asUnavailable } from './unavailable';
 import type { Principal, RequestCtx } from './context';
 import { routeKey, type DomainApi, type RouteSpec } from './route';
 import { principalFromAuthorizer } from '../security/authorizer-context';
@@ -55,9 +52,11 @@ function json(statusCode: number, body: unknown, extra: Record<string, string> =
 }
 
 export function errorReply(err: AppError): APIGatewayProxyStructuredResultV2 {
-  return json(err.status, {
-    error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) },
-  });
+  return json(
+    err.status,
+    { error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } },
+    err instanceof ServiceUnavailable ? { 'retry-after': String(err.retryAfterSeconds) } : {},
+  );
 }
 
 export function zodIssues(error: z.ZodError, prefix: string): FieldIssue[] {
@@ -114,69 +113,6 @@ function requireAuth(spec: RouteSpec, principal: Principal, authState: string): 
   if (spec.auth === 'citizen' && principal.kind !== 'citizen') throw new Forbidden('仅限群众本人', 'CITIZEN_ONLY');
 }
 
-let persistence: DynamoDBPersistenceLayer | undefined;
-const idempotencyConfig = new IdempotencyConfig({
-  eventKeyJmesPath: 'key',
-  payloadValidationJmesPath: 'bodyHash',
-  expiresAfterSeconds: 24 * 3600,
-});
-function persistenceStore(): DynamoDBPersistenceLayer {
-  persistence ??= new DynamoDBPersistenceLayer({
-    tableName: tableName(),
-    keyAttr: 'pk',
-    sortKeyAttr: 'sk',
-    staticPkValue: IDEMPOTENCY_PK,
-    expiryAttr: 'ttl',
-    awsSdkV3Client: dynamo(),
-  });
-  return persistence;
-}
-
-const IDEMPOTENCY_KEY_RE = /^[A-Za-z0-9._:-]{8,128}$/;
-
-/**
- * Creating POSTs with an Idempotency-Key: the first result is stored (Powertools idempotency,
- * in this table with a TTL) and a retry gets it back; the same key with another body is 409.
- */
-async function runIdempotent(
-  spec: RouteSpec,
-  key: string | undefined,
-  principal: Principal,
-  body: string | undefined,
-  run: () => Promise<{ statusCode: number; body: unknown }>,
-): Promise<{ statusCode: number; body: unknown }> {
-  // Only a caller we know can have its first result replayed: an anonymous replay would hand one
-  // stranger's result (a login session, say) to another who guessed the key.
-  if (!spec.creates || key === undefined || principal.kind === 'anonymous') return run();
-  if (!IDEMPOTENCY_KEY_RE.test(key)) {
-    throw new BadRequest('Idempotency-Key: 应为 8–128 位字母、数字或 ._:-', [
-      { field: 'header.idempotency-key', message: '应为 8–128 位字母、数字或 ._:-' },
-    ]);
-  }
-  const who = principal.kind === 'staff' ? principal.accountId : principal.personIndex;
-  const fn = makeIdempotent(async (_p: { key: string; bodyHash: string }) => run(), {
-    persistenceStore: persistenceStore(),
-    config: idempotencyConfig,
-  });
-  try {
-    return await fn({
-      key: `${routeKey(spec)}|${who}|${key}`,
-      bodyHash: createHash('sha256').update(body ?? '').digest('hex'),
-    });
-  } catch (err) {
-    if (err instanceof IdempotencyValidationError) {
-      throw new Conflict('Idempotency-Key 已用于另一个请求体', 'IDEMPOTENCY_KEY_REUSED');
-    }
-    if (err instanceof IdempotencyAlreadyInProgressError) {
-      throw new Conflict('同一 Idempotency-Key 的请求正在处理', 'IDEMPOTENCY_IN_PROGRESS');
-    }
-    // Powertools wraps the handler's own error: unwrap our typed ones.
-    const cause = (err as { cause?: unknown }).cause;
-    if (cause instanceof AppError) throw cause;
-    throw err;
-  }
-}
-
 /** Maps any thrown error to the envelope; 5xx details stay in the log. */
 const errorEnvelope = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => ({
   onError: async (request) => {
@@ -186,6 +122,13 @@ const errorEnvelope = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyS
       return;
     }
     const requestId = request.context?.awsRequestId ?? request.event?.requestContext?.requestId;
+    // The database unreachable or failing on its side: the client retries (503), it is no bug of ours.
+    const unavailable = asUnavailable(err);
+    if (unavailable) {
+      logger.warn('dependency unavailable', { requestId, error: err as Error });
+      request.response = errorReply(unavailable);
+      return;
+    }
     logger.error('unhandled error', { requestId, error: err as Error });
     request.response = json(500, { error: { code: 'INTERNAL', message: `服务内部错误，请联系管理员 (请求号 ${requestId})` } });
   },
@@ -274,16 +217,18 @@ export function domainHandler<R extends Record<string, RouteSpec>>(api: DomainAp
       now: clock.now(),
     };
     let raw: RawReply | undefined;
-    // Lets an in-progress idempotency record expire with this invocation's remaining time.
-    if (context) idempotencyConfig.registerLambdaContext(context);
-    const result = await runIdempotent(spec, headers['idempotency-key'], principal, text, async () => {
-      const out = await impl({ params, query, body, ctx, headers } as HandlerInput<RouteSpec>);
-      if (out instanceof RawReply) {
-        raw = out;
-        return { statusCode: out.statusCode, body: null };
-      }
-      return { statusCode: spec.status ?? 200, body: out ?? null };
-    });
+    const caller = principal.kind === 'staff' ? principal.accountId : principal.kind === 'citizen' ? `citizen:${principal.personIndex}` : 'anonymous';
+    const result = await runInScope({ caller }, () =>
+      runIdempotent(spec, headers['idempotency-key'], principal, text, ctx.now, async () => {
+        raw = undefined;
+        const out = await impl({ params, query, body, ctx, headers } as HandlerInput<RouteSpec>);
+        if (out instanceof RawReply) {
+          raw = out;
+          return { statusCode: out.statusCode, body: null };
+        }
+        return { statusCode: spec.status ?? 200, body: out ?? null };
+      }),
+    );
     if (raw) {
       const isBinary = Buffer.isBuffer(raw.body);
       return {

@@ -50,3 +50,10 @@ export function defineApi<R extends Record<string, RouteSpec>>(domain: string, r
 
 /** API Gateway route key, e.g. "POST /cases/{id}/submit". */
 export const routeKey = (r: Pick<RouteSpec, 'method' | 'path'>): string => `${r.method} ${r.path}`;
+
+/**
+ * Creating POSTs (api.md), and every other POST too: a retried submit, review or stage change
+ * after a lost answer gets the first answer rather than a 409 for the step it already made.
+ */
+export const honoursIdempotencyKey = (spec: Pick<RouteSpec, 'creates' | 'method' | 'auth'>): boolean =>
+  spec.auth !== 'public' && (spec.creates === true || spec.method === 'POST');

@@ -29,7 +29,7 @@ export async function rawItems(): Promise<Record<string, unknown>[]> {
 export async function tableSnapshot(): Promise<string[]> {
   const items = await rawItems();
   return items
-    .filter((i) => !(String(i.pk).startsWith('SESSION#') || i.pk === 'IDEMPOTENCY'))
+    .filter((i) => !(String(i.pk).startsWith('SESSION#') || String(i.pk).startsWith('IDEMPOTENCY')))
     .map((i) => JSON.stringify(Object.keys(i).sort().map((k) => [k, i[k]])))
     .sort();
 }

@@ -51,5 +51,33 @@ export const opLogByTarget = (targetType: string, targetId: string) => ({ pk: `L
 export const opLogByActor = (actorId: string) => ({ index: 'gsi1' as const, pk: `LOG_ACTOR#${actorId}` });
 export const opLogByCounty = (countyCode: string | 'province') => ({ index: 'gsi2' as const, pk: `LOG_REGION#${countyCode}` });
 
-/** Idempotency records (Powertools) share the table under one static partition. */
+/** The partition prefix of idempotency records (request plumbing, left out of data fingerprints). */
 export const IDEMPOTENCY_PK = 'IDEMPOTENCY';
+
+/**
+ * The first result of a creating POST with an Idempotency-Key, written in the same transaction
+ * as the change it reports (shared/http/idempotency.ts). `keyHash` = sha256(route | caller | key):
+ * one partition per key, so records spread over the table. Expires after a day (`ttl`).
+ */
+export interface IdempotencyRecordAttrs {
+  keyHash: string;
+  route: string;
+  bodyHash: string;
+  statusCode: number;
+  /** The reply as sent (JSON text), replayed byte for byte. */
+  reply: string;
+  at: string;
+  ttl: number;
+}
+// AP: a retry finds the first result by its key → GetItem
+export const IdempotencyRecord = defineEntity<IdempotencyRecordAttrs, { keyHash: string }>({
+  type: 'IdempotencyRecord',
+  key: ({ keyHash }) => ({ pk: `${IDEMPOTENCY_PK}#${keyHash}`, sk: IDEMPOTENCY_PK }),
+});
+
+/** The key `GET /health?deep=1` reads: never written, a miss proves the table answers. */
+// AP: deep health check → GetItem
+export const HealthProbe = defineEntity<Record<string, never>, Record<string, never>>({
+  type: 'HealthProbe',
+  key: () => ({ pk: 'HEALTH', sk: 'HEALTH' }),
+});
