@@ -127,6 +127,10 @@ export const CaseStepView = z.object({
 export const CaseView = z
   .object({
     id: z.string(),
+    /** 蒲县-2026-000123 */
+    number: z.string(),
+    /** Only to the applicant, the operators of the case's point and the county's reviewers. */
+    checkCode: z.string().optional(),
     itemCode: z.string(),
     itemName: z.string(),
     catalogVersion: z.number(),

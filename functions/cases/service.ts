@@ -32,6 +32,7 @@ import { levelOf, requireCaseRights, requireInScope, requireLevel, requirePointS
 import { countyOf } from '../../shared/security/scope';
 import { blindIndex, sealPerson, unseal } from '../../shared/security/crypto';
 import { currentVersion } from '../catalog/store';
+import { numberCase, numberingView, withCaseNumber } from './numbering';
 import { bumpCounters, caseWithSteps, getCase, getKiosk, getPoint, provisionalMarkers, readForAccept, syncProvisionalMarkers } from './store';
 
 /**
@@ -175,7 +176,10 @@ const kioskActor = (a: Extract<Acceptor, { kind: 'kiosk' }>, pointName: string) 
   actorName: `${pointName}自助终端（${a.terminalId}）`,
 });
 
-export async function acceptCase(ctx: RequestCtx, body: AcceptInput) {
+/** Accepts once more if another acceptance in the county took the number meanwhile. */
+export const acceptCase = (ctx: RequestCtx, body: AcceptInput) => withCaseNumber(() => acceptOnce(ctx, body));
+
+async function acceptOnce(ctx: RequestCtx, body: AcceptInput) {
   const principal = ctx.principal;
   const terminalId = ctx.terminalId;
   const acceptor: Acceptor =
@@ -250,8 +254,11 @@ export async function acceptCase(ctx: RequestCtx, body: AcceptInput) {
   ]);
   const county = countyOf(point.regionPath) ?? point.scopeBucket;
   const kiosk = acceptor.kind === 'kiosk' ? kioskActor(acceptor, point.name) : undefined;
+  const numbering = await numberCase(county, acceptDate);
   const c: CaseAttrs = {
     id: newId(),
+    number: numbering.number,
+    checkCode: numbering.checkCode,
     itemCode: item.code,
     itemName: item.nameZh,
     catalogVersion: item.version,
@@ -319,6 +326,7 @@ export async function acceptCase(ctx: RequestCtx, body: AcceptInput) {
   bumpCounters(tx, c, ctx.now, counters);
   // A case closed on the spot has a fixed verdict: no provisional marker.
   if (final.status !== 'completed') syncProvisionalMarkers(tx, c.id, [], c.provisionalYears, c.dueDate);
+  numbering.claim(tx, c.id);
   await tx.commit();
   // A kiosk screen is shared: the reply shows the numbers masked even to the applicant.
   return caseView(ctx, final, { reveal: false });
@@ -700,6 +708,7 @@ async function caseView(ctx: RequestCtx, c: CaseAttrs, opts: { reveal: boolean; 
       : { name: x.name, idNumber: x.idNumberMasked, phone: x.phoneMasked };
   return {
     id: c.id,
+    ...numberingView(ctx, c),
     itemCode: c.itemCode,
     itemName: c.itemName,
     catalogVersion: c.catalogVersion,
