@@ -33,6 +33,7 @@ import { countyOf } from '../../shared/security/scope';
 import { blindIndex, sealPerson, unseal } from '../../shared/security/crypto';
 import { currentVersion } from '../catalog/store';
 import { numberCase, numberingView, withCaseNumber } from './numbering';
+import { findByApplicant, findByNumber } from './lookup';
 import { bumpCounters, caseWithSteps, getCase, getKiosk, getPoint, provisionalMarkers, readForAccept, syncProvisionalMarkers } from './store';
 
 /**
@@ -566,9 +567,13 @@ export async function getCaseById(ctx: RequestCtx, id: string) {
 
 export async function listCases(
   ctx: RequestCtx,
-  q: { limit: number; cursor?: string; point?: string; status?: CaseStatus; overdue?: 'true' | 'false'; region?: string },
+  q: { limit: number; cursor?: string; point?: string; status?: CaseStatus; overdue?: 'true' | 'false'; region?: string; number?: string; applicantIdNumber?: string },
 ) {
   const p = caseReader(ctx);
+  if (q.number !== undefined || q.applicantIdNumber !== undefined) {
+    const found = q.number !== undefined ? { items: await findByNumber(ctx, p, q.number), nextCursor: null } : await findByApplicant(ctx, p, q.applicantIdNumber!, q.limit, q.cursor);
+    return { items: await Promise.all(found.items.map((c) => caseView(ctx, c, { reveal: false }))), nextCursor: found.nextCursor };
+  }
   const today = dateShanghai(ctx.now);
   const statuses: CaseStatus[] = q.status ? [q.status] : [...CASE_STATUSES];
   const onlyOperator = p.roles.every((r) => r === 'operator');
