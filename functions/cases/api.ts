@@ -3,6 +3,8 @@ import { defineApi, route } from '../../shared/http/route';
 import { listOf } from '../../shared/http/schemas';
 import {
   AcceptCaseBody,
+  CaseDocumentView,
+  DOCUMENT_KINDS,
   CaseListQuery,
   CaseView,
   CloseFollowUpBody,
@@ -34,7 +36,7 @@ export const casesApi = defineApi('cases', {
     method: 'GET',
     path: '/cases',
     auth: 'staff',
-    summary: '办件列表：操作员本服务点，审核员本县（待审队列按到期日排序），督导本辖区；overdue=true 为在办已超期',
+    summary: '办件列表：操作员本服务点，审核员本县（待审队列按到期日排序），督导本辖区；overdue=true 为在办已超期。number= 按回执编号查找（本县可只输 2026-123 或 123），applicantIdNumber= 按申请人身份证号查找（记入操作日志）；辖区外的办件视同不存在',
     query: CaseListQuery,
     response: listOf(CaseView),
   }),
@@ -45,6 +47,15 @@ export const casesApi = defineApi('cases', {
     summary: '办件详情及全部环节记录（群众仅可查看本人办件）',
     params: caseId,
     response: CaseView,
+  }),
+  caseDocument: route({
+    method: 'GET',
+    path: '/cases/{id}/documents/{kind}',
+    auth: 'signedIn',
+    summary:
+      '办件文书（打印页的全部内容，申请人信息脱敏）：receipt 受理回执、notification 一次性告知书、supplement-notice 补正材料通知书（仅退回补正后，否则 409）；本服务点经办人员、县级审核人员及申请人本人',
+    params: caseId.extend({ kind: z.enum(DOCUMENT_KINDS, { message: 'kind 为 receipt、notification 或 supplement-notice' }) }),
+    response: CaseDocumentView,
   }),
   submitCase: route({
     method: 'POST',

@@ -80,6 +80,15 @@ export const CaseListQuery = z.strictObject({
   overdue: z.enum(['true', 'false']).optional(),
   /** For city and province supervisors: the county (or a region under it) to list. */
   region: regionCode.optional(),
+  /** Find by the receipt's number: `蒲县-2026-000123`, or `2026-123` / `123` in the caller's county. */
+  number: z.string().trim().regex(/^(?:[\u4e00-\u9fa5]{1,20}-)?(?:\d{4}-)?\d{1,6}$/, { message: '办件编号如 蒲县-2026-000123' }).optional(),
+  /** Find by the applicant's ID number (blind index; the search is written to the operation log). */
+  applicantIdNumber: idNumber.optional(),
+}).superRefine((q, ctx) => {
+  const finders = (['number', 'applicantIdNumber'] as const).filter((k) => q[k] !== undefined);
+  const filters = (['point', 'status', 'overdue', 'region'] as const).filter((k) => q[k] !== undefined);
+  if (finders.length > 1) ctx.addIssue({ code: 'custom', path: ['applicantIdNumber'], message: '按编号或按身份证号查找，二选一' });
+  if (finders.length > 0) for (const k of filters) ctx.addIssue({ code: 'custom', path: [k], message: `按${finders[0] === 'number' ? '编号' : '身份证号'}查找时不能同时筛选` });
 });
 export const PageOnlyQuery = z.strictObject({ ...pageQuery });
 
@@ -127,6 +136,10 @@ export const CaseStepView = z.object({
 export const CaseView = z
   .object({
     id: z.string(),
+    /** 蒲县-2026-000123 */
+    number: z.string(),
+    /** Only to the applicant, the operators of the case's point and the county's reviewers. */
+    checkCode: z.string().optional(),
     itemCode: z.string(),
     itemName: z.string(),
     catalogVersion: z.number(),
@@ -159,3 +172,53 @@ export const CaseView = z
     steps: z.array(CaseStepView).optional(),
   })
   .meta({ id: 'Case' });
+
+export const DOCUMENT_KINDS = ['receipt', 'notification', 'supplement-notice'] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+const MaskedPerson = z.object({ name: z.string(), idNumber: z.string(), phone: z.string() });
+/** A printed page of a case: everything it shows, the applicant masked. */
+export const CaseDocumentView = z
+  .object({
+    kind: z.enum(DOCUMENT_KINDS),
+    title: z.string(),
+    caseId: z.string(),
+    number: z.string(),
+    checkCode: z.string(),
+    itemCode: z.string(),
+    itemName: z.string(),
+    catalogVersion: z.number(),
+    channel: z.enum(CHANNELS),
+    applicant: MaskedPerson,
+    proxy: MaskedPerson.extend({ relation: z.string() }).optional(),
+    point: z.object({ id: z.string(), name: z.string(), address: z.string().optional(), phone: z.string().optional() }),
+    clerk: z.object({ id: z.string(), name: z.string() }),
+    acceptedAt: z.string(),
+    acceptDate: z.string(),
+    dueDate: z.string(),
+    timeLimitWorkingDays: z.number(),
+    needsReview: z.boolean(),
+    calendarProvisional: z.boolean(),
+    status: z.enum(CASE_STATUSES),
+    materialsNotified: z.array(z.string()),
+    materialsReceived: z.array(z.string()),
+    materialsOutstanding: z.array(z.string()),
+    statusUrl: z.string(),
+    statusQrContent: z.string(),
+    notification: z
+      .object({
+        itemName: z.string(),
+        materials: z.array(z.string()),
+        timeLimitWorkingDays: z.number(),
+        channels: z.array(z.enum(CHANNELS)),
+        legalBasis: z.string().optional(),
+        procedure: z.array(z.string()),
+        fees: z.string().optional(),
+        complaintPhone: z.string().optional(),
+      })
+      .optional(),
+    supplement: z
+      .object({ missingMaterials: z.array(z.string()), reason: z.string().optional(), askedBy: z.string(), askedAt: z.string() })
+      .optional(),
+    issuedAt: z.string(),
+  })
+  .meta({ id: 'CaseDocument' });
