@@ -3,6 +3,8 @@ import { defineApi, route } from '../../shared/http/route';
 import { listOf } from '../../shared/http/schemas';
 import {
   AcceptCaseBody,
+  CaseDocumentView,
+  DOCUMENT_KINDS,
   CaseListQuery,
   CaseView,
   CloseFollowUpBody,
@@ -45,6 +47,15 @@ export const casesApi = defineApi('cases', {
     summary: '办件详情及全部环节记录（群众仅可查看本人办件）',
     params: caseId,
     response: CaseView,
+  }),
+  caseDocument: route({
+    method: 'GET',
+    path: '/cases/{id}/documents/{kind}',
+    auth: 'signedIn',
+    summary:
+      '办件文书（打印页的全部内容，申请人信息脱敏）：receipt 受理回执、notification 一次性告知书、supplement-notice 补正材料通知书（仅退回补正后，否则 409）；本服务点经办人员、县级审核人员及申请人本人',
+    params: caseId.extend({ kind: z.enum(DOCUMENT_KINDS, { message: 'kind 为 receipt、notification 或 supplement-notice' }) }),
+    response: CaseDocumentView,
   }),
   submitCase: route({
     method: 'POST',

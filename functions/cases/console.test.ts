@@ -142,3 +142,98 @@ describe('GET /cases?number= and ?applicantIdNumber=', () => {
     expect(logs.find((l) => l.actorId !== undefined && (l.after as { found: string[] }).found.length === 2)).toBeDefined();
   });
 });
+
+describe('GET /cases/{id}/documents/{kind}', () => {
+  it('gives the receipt, the notification and (after a return) the supplement notice, masked, to the case’s own people', async () => {
+    // Prepare: accepted with one of the two materials
+    const who = person();
+    const accepted = await api.call('POST', '/cases', { token: tokens.op, body: s01(who) });
+    const id = accepted.body.id as string;
+    const doc = (kind: string, token = tokens.op) => api.call('GET', `/cases/${id}/documents/${kind}`, { token });
+
+    // Act
+    const receipt = await doc('receipt');
+    const notification = await doc('notification', tokens.op2);
+    const tooEarly = await doc('supplement-notice');
+
+    // Assess: the receipt
+    expect(receipt.status).toBe(200);
+    expect(receipt.body).toMatchObject({
+      kind: 'receipt',
+      title: '受理回执',
+      number: accepted.body.number,
+      checkCode: accepted.body.checkCode,
+      itemName: '城乡居民基本养老保险参保登记',
+      applicant: { name: who.name, idNumber: masked(who.idNumber) },
+      point: { name: accepted.body.pointName },
+      clerk: { name: accepted.body.acceptorName },
+      acceptDate: '2026-03-02',
+      dueDate: accepted.body.dueDate,
+      materialsNotified: ['居民身份证', '户口簿'],
+      materialsReceived: ['居民身份证'],
+      materialsOutstanding: ['户口簿'],
+    });
+    const url = new URL(receipt.body.statusUrl);
+    expect(url.searchParams.get('number')).toBe(accepted.body.number);
+    expect(url.searchParams.get('code')).toBe(accepted.body.checkCode);
+    expect(receipt.body.statusQrContent).toBe(receipt.body.statusUrl);
+    // the notification: the item's every material, legal basis, procedure, time limit, fees, complaint phone
+    expect(notification.status).toBe(200);
+    expect(notification.body.notification).toMatchObject({
+      itemName: '城乡居民基本养老保险参保登记',
+      materials: ['居民身份证', '户口簿'],
+      timeLimitWorkingDays: 5,
+      fees: '不收费',
+      complaintPhone: '12333',
+    });
+    expect(notification.body.notification.legalBasis).toContain('社会保险法');
+    expect(notification.body.notification.procedure.length).toBeGreaterThanOrEqual(3);
+    expect(tooEarly.status).toBe(409);
+    expect(tooEarly.body.error.code).toBe('NOT_RETURNED');
+    for (const r of [receipt, notification]) {
+      expect(r.text).not.toContain(who.idNumber);
+      expect(r.text).not.toContain(who.phone);
+    }
+
+    // Act: the county returns it for the household register
+    const submitted = await api.call('POST', `/cases/${id}/submit`, { token: tokens.op });
+    await api.call('POST', `/cases/${id}/review`, {
+      token: tokens.rev,
+      body: { decision: 'return', reason: '请补交户口簿首页及本人页', version: submitted.body.version, missingMaterials: ['户口簿'] },
+    });
+    const notice = await doc('supplement-notice');
+    const byReviewer = await doc('supplement-notice', tokens.rev);
+
+    // Assess: what is missing, asked by whom, when
+    expect(notice.status).toBe(200);
+    expect(notice.body).toMatchObject({ kind: 'supplement-notice', title: '补正材料通知书', status: 'returned' });
+    expect(notice.body.supplement).toMatchObject({ missingMaterials: ['户口簿'], reason: '请补交户口簿首页及本人页', askedBy: '测试reviewer' });
+    expect(notice.body.supplement.askedAt).toMatch(/^2026-03-02T09:00:00/);
+    expect(byReviewer.status).toBe(200);
+    expect(notice.text).not.toContain(who.idNumber);
+
+    // Act: everyone else
+    const applicantToken = await api.login(who.idNumber);
+    const stranger = await api.login(testIdNumber('19900101'));
+    const [bySupervisor, byOtherPoint, byForeign, byAdmin, byApplicant, byStranger, badKind] = await Promise.all([
+      doc('receipt', tokens.supervisor),
+      doc('receipt', tokens.otherOp),
+      doc('receipt', tokens.foreignRev),
+      doc('receipt', tokens.admin),
+      doc('receipt', applicantToken),
+      doc('receipt', stranger),
+      doc('invoice'),
+    ]);
+
+    // Assess
+    expect(bySupervisor.status).toBe(403);
+    expect(byOtherPoint.status).toBe(404);
+    expect(byForeign.status).toBe(404);
+    expect(byAdmin.status).toBe(403);
+    expect(byApplicant.status).toBe(200);
+    expect(byApplicant.body.applicant.idNumber).toBe(masked(who.idNumber));
+    expect(byStranger.status).toBe(404);
+    expect(badKind.status).toBe(400);
+    expect(JSON.stringify(badKind.body.error.details)).toContain('kind');
+  });
+});

@@ -2,11 +2,13 @@ import { domainHandler } from '../../shared/http/pipeline';
 import { casesApi } from './api';
 import * as cases from './service';
 import * as followUps from './follow-ups';
+import { caseDocument } from './documents';
 
 export const handler = domainHandler(casesApi, {
   acceptCase: ({ ctx, body }) => cases.acceptCase(ctx, body),
   listCases: ({ ctx, query }) => cases.listCases(ctx, query),
   getCase: ({ ctx, params }) => cases.getCaseById(ctx, params.id),
+  caseDocument: ({ ctx, params }) => caseDocument(ctx, params.id, params.kind),
   submitCase: ({ ctx, params, body }) => cases.submitCase(ctx, params.id, body),
   reviewCase: ({ ctx, params, body }) => cases.reviewCase(ctx, params.id, body),
   supplementCase: ({ ctx, params, body }) => cases.supplementCase(ctx, params.id, body),

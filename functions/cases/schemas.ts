@@ -172,3 +172,53 @@ export const CaseView = z
     steps: z.array(CaseStepView).optional(),
   })
   .meta({ id: 'Case' });
+
+export const DOCUMENT_KINDS = ['receipt', 'notification', 'supplement-notice'] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+const MaskedPerson = z.object({ name: z.string(), idNumber: z.string(), phone: z.string() });
+/** A printed page of a case: everything it shows, the applicant masked. */
+export const CaseDocumentView = z
+  .object({
+    kind: z.enum(DOCUMENT_KINDS),
+    title: z.string(),
+    caseId: z.string(),
+    number: z.string(),
+    checkCode: z.string(),
+    itemCode: z.string(),
+    itemName: z.string(),
+    catalogVersion: z.number(),
+    channel: z.enum(CHANNELS),
+    applicant: MaskedPerson,
+    proxy: MaskedPerson.extend({ relation: z.string() }).optional(),
+    point: z.object({ id: z.string(), name: z.string(), address: z.string().optional(), phone: z.string().optional() }),
+    clerk: z.object({ id: z.string(), name: z.string() }),
+    acceptedAt: z.string(),
+    acceptDate: z.string(),
+    dueDate: z.string(),
+    timeLimitWorkingDays: z.number(),
+    needsReview: z.boolean(),
+    calendarProvisional: z.boolean(),
+    status: z.enum(CASE_STATUSES),
+    materialsNotified: z.array(z.string()),
+    materialsReceived: z.array(z.string()),
+    materialsOutstanding: z.array(z.string()),
+    statusUrl: z.string(),
+    statusQrContent: z.string(),
+    notification: z
+      .object({
+        itemName: z.string(),
+        materials: z.array(z.string()),
+        timeLimitWorkingDays: z.number(),
+        channels: z.array(z.enum(CHANNELS)),
+        legalBasis: z.string().optional(),
+        procedure: z.array(z.string()),
+        fees: z.string().optional(),
+        complaintPhone: z.string().optional(),
+      })
+      .optional(),
+    supplement: z
+      .object({ missingMaterials: z.array(z.string()), reason: z.string().optional(), askedBy: z.string(), askedAt: z.string() })
+      .optional(),
+    issuedAt: z.string(),
+  })
+  .meta({ id: 'CaseDocument' });
