@@ -24,6 +24,9 @@ import { DomainFunction, FULL_ACCESS, type DomainAccess, type PlatformResources 
 import { JobSchedules } from './schedules';
 import { Escalation } from '../constructs/escalation';
 
+/** Methods of the not-found fallback routes: every method the API uses, never OPTIONS (preflights). */
+export const UNMATCHED_METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
+
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const defaultJobsEntry = (domain: string): string => join(PROJECT_ROOT, 'functions', domain, 'jobs.ts');
 
@@ -285,17 +288,22 @@ export class JiujinbanStack extends Stack {
     }
     // Anything no route matches reaches the platform function, whose pipeline answers the api.md
     // 404 envelope (ROUTE_NOT_FOUND) as the local server does, instead of API Gateway's bare 404.
+    // One greedy route per method, never `$default` or `ANY`: a catch-all also receives the
+    // browser's OPTIONS preflights (even with CORS configured) and would answer them 404. With no
+    // OPTIONS route at all, API Gateway answers every preflight itself from corsPreflight.
     const platform = integrations.platform;
     if (platform) {
-      const fallback = new apigwv2.HttpRoute(this, 'UnmatchedRoute', {
-        httpApi: this.api,
-        routeKey: apigwv2.HttpRouteKey.DEFAULT,
-        integration: platform,
-      });
-      Validations.of(fallback).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason: 'The $default route only answers 404 ROUTE_NOT_FOUND (platform function); it serves no data.',
-      });
+      for (const method of UNMATCHED_METHODS) {
+        const fallback = new apigwv2.HttpRoute(this, `Unmatched${method}`, {
+          httpApi: this.api,
+          routeKey: apigwv2.HttpRouteKey.with('/{proxy+}', apigwv2.HttpMethod[method]),
+          integration: platform,
+        });
+        Validations.of(fallback).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${method} /{proxy+} only answers 404 ROUTE_NOT_FOUND (platform function) for paths no route matches; it serves no data.`,
+        });
+      }
     }
     // Without an identity source the authorizer resource must not carry the property at all.
     const cfnAuthorizer = this.node.findAll().find((c) => c instanceof apigwv2.CfnAuthorizer) as apigwv2.CfnAuthorizer | undefined;

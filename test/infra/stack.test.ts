@@ -246,7 +246,7 @@ describe('functions', () => {
     const script = `const { handler } = await import(${JSON.stringify(pathToFileURL(file).href)});
       const ctx = { awsRequestId: 'infra-test', getRemainingTimeInMillis: () => 10000 };
       const a = await handler(${JSON.stringify(event('GET /health', '/health'))}, ctx);
-      const b = await handler(${JSON.stringify(event('$default', '/nowhere'))}, ctx);
+      const b = await handler(${JSON.stringify(event('GET /{proxy+}', '/nowhere'))}, ctx);
       process.stdout.write(JSON.stringify([a, b]));`;
     const out = execFileSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
       env: { PATH: process.env.PATH, AWS_REGION: 'cn-north-1', TABLE_NAME: 'x', LOG_LEVEL: 'SILENT' },
@@ -263,10 +263,10 @@ describe('functions', () => {
 describe('HTTP API', () => {
   const deployedSpecs = () => DOMAIN_APIS.flatMap((api) => Object.values(api.routes)).filter((s) => !s.localOnly);
 
-  it('has one route per deployed RouteSpec (plus the $default 404 fallback), and no /dev route at all', () => {
+  it('has one route per deployed RouteSpec (plus the per-method /{proxy+} 404 fallbacks), and no /dev route at all', () => {
     const keys = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string);
-    expect(keys.filter((k) => k !== '$default').sort()).toEqual(deployedSpecs().map((s) => `${s.method} ${s.path}`).sort());
-    expect(keys).toContain('$default');
+    expect(keys.filter((k) => !k.endsWith(' /{proxy+}')).sort()).toEqual(deployedSpecs().map((s) => `${s.method} ${s.path}`).sort());
+    expect(keys.filter((k) => k.endsWith(' /{proxy+}')).sort()).toEqual(['DELETE /{proxy+}', 'GET /{proxy+}', 'POST /{proxy+}', 'PUT /{proxy+}']);
     // The local-only route exists in the specs (so this check is not vacuous) and never here.
     expect(DOMAIN_APIS.some((a) => Object.values(a.routes).some((s) => s.localOnly && s.path.startsWith('/dev/')))).toBe(true);
     expect(keys.filter((k) => /^\/dev(\/|$)/.test(k.split(' ')[1] ?? ''))).toEqual([]);
