@@ -79,6 +79,8 @@ export interface CaseAttrs {
   onTime?: boolean;
   result?: { text: string; delivery: ResultDelivery; at: string };
   rating?: { score: number; comment?: string; at: string };
+  /** The overdue risk as judged at acceptance (functions/cases/risk.ts); counted when the case closes. */
+  risk?: { level: 'low' | 'medium' | 'high'; expectedDecisionDate: string; basis: Record<string, unknown> };
   version: number;
 }
 
