@@ -175,6 +175,7 @@ export const CaseView = z
     rating: z.object({ score: z.number(), comment: z.string().optional(), at: z.string() }).optional(),
     onTime: z.boolean().optional(),
     risk: CaseRiskView.optional(),
+    flagged: z.object({ at: z.string(), note: z.string(), action: z.string() }).optional(),
     version: z.number(),
     steps: z.array(CaseStepView).optional(),
   })

@@ -736,6 +736,8 @@ async function caseView(ctx: RequestCtx, c: CaseAttrs, opts: { reveal: boolean; 
     ...(c.result ? { result: c.result } : {}),
     ...(c.rating ? { rating: c.rating } : {}),
     ...(c.onTime !== undefined ? { onTime: c.onTime } : {}),
+    // A re-review after a leak freeze found a step wrong: staff and the applicant see the mark.
+    ...(c.flagged ? { flagged: { at: c.flagged.at, note: c.flagged.note, action: c.flagged.action } } : {}),
     // Live in the queue and the case view; otherwise as judged at acceptance.
     ...(opts.risk ?? c.risk ? { risk: opts.risk ?? c.risk } : {}),
     version: c.version,

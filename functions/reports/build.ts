@@ -504,6 +504,8 @@ export function computeReport(inp: Inputs) {
       byItem: itemRows,
       // Judged high-risk at acceptance (functions/cases/risk.ts): accepted, and closed in the period, on time or not.
       highRisk: { accepted: counterSum(inp.counters, 'riskHigh'), closed: counterSum(inp.counters, 'riskHighClosed'), onTime: counterSum(inp.counters, 'riskHighOnTime') },
+      // Case steps queued for re-review after a leak freeze, and cleared (functions/cases/re-reviews.ts).
+      reReviews: { queued: counterSum(inp.counters, 'reReviewQueued'), confirmed: counterSum(inp.counters, 'reReviewConfirmed'), flagged: counterSum(inp.counters, 'reReviewFlagged') },
     },
     problems: {
       // In the period (counters): filed, by category, moved up, answered, reopened, resolved
