@@ -13,6 +13,7 @@ import {
   RequestListQuery,
   SetRolesBody,
   StatusChangeBody,
+  FreezeBody,
 } from './schemas';
 
 const idParam = z.strictObject({ id: ulidId });
@@ -99,7 +100,15 @@ export const accountsApi = defineApi('accounts', {
     body: SetRolesBody,
     response: AccountView,
   }),
-  freezeAccount: statusRoute('/accounts/{id}/freeze', '冻结账号：所有会话立即失效'),
+  freezeAccount: route({
+    method: 'POST',
+    path: '/accounts/{id}/freeze',
+    auth: 'staff',
+    summary: '冻结账号：所有会话立即失效；{reason:"leak", since} 时该账号自 since 起的办件操作全部进入县级复核队列',
+    params: idParam,
+    body: FreezeBody,
+    response: AccountView,
+  }),
   unfreezeAccount: statusRoute('/accounts/{id}/unfreeze', '解冻账号'),
   unlockAccount: statusRoute('/accounts/{id}/unlock', '解锁因长期未登录被锁定的账号'),
   deregisterAccount: statusRoute('/accounts/{id}/deregister', '注销账号（不可恢复）'),

@@ -33,6 +33,22 @@ export const SetRolesBody = z.strictObject({ roles: roleSet, version });
 /** freeze / unfreeze / unlock / deregister: the body and its reason are optional. */
 export const StatusChangeBody = z.strictObject({ reason: shortText(500).optional(), version: version.optional() }).optional();
 
+/**
+ * freeze: as above, or `{reason: "leak", since}` — a leaked account: every case step it performed
+ * since `since` (an ISO time with offset, not in the future) is queued for re-review.
+ */
+export const FreezeBody = z
+  .strictObject({
+    reason: shortText(500).optional(),
+    version: version.optional(),
+    since: z.iso.datetime({ offset: true, message: '应为带时区的 ISO 时间，如 2025-11-01T00:00:00+08:00' }).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.reason === 'leak' && !b.since) ctx.addIssue({ code: 'custom', path: ['since'], message: '泄露冻结须给出起始时间 (since)' });
+    if (b.since && b.reason !== 'leak') ctx.addIssue({ code: 'custom', path: ['reason'], message: '给出 since 时 reason 应为 "leak"' });
+  })
+  .optional();
+
 export const AccountListQuery = z.strictObject({
   region: regionCode.optional(),
   status: z.enum(ACCOUNT_STATUSES).optional(),
@@ -73,6 +89,8 @@ export const AccountView = z
     requestId: z.string().optional(),
     pendingRequestId: z.string().optional(),
     version: z.number(),
+    /** A leak freeze: the case steps queued for re-review by this call. */
+    reReview: z.object({ queued: z.number(), already: z.number(), more: z.boolean() }).optional(),
   })
   .meta({ id: 'Account' });
 

@@ -57,6 +57,7 @@ import {
   solePointOfRegion,
 } from './store';
 import { buildAuditReport, auditMonthEnd, type AuditReport } from './audit';
+import { planReReviews, queueReReviews } from '../cases/re-reviews';
 
 /* ---------- views: ID numbers and phones always masked here (admins are not the person) ---------- */
 
@@ -492,7 +493,7 @@ export async function changeStatus(
   ctx: RequestCtx,
   id: string,
   action: StatusAction,
-  opts: { reason?: string; version?: number; request?: AccountRequestAttrs } = {},
+  opts: { reason?: string; version?: number; request?: AccountRequestAttrs; since?: string } = {},
 ) {
   const p = requireStaff(ctx);
   requireAdminRole(p, 'sys_admin');
@@ -502,6 +503,8 @@ export async function changeStatus(
   requireNotSelf(p, a.id);
   requireManager(p, managerLevelOf(a), a.regionPath, '账号');
   if (a.status === 'deregistered') throw new Conflict('账号已注销，不可恢复', 'ACCOUNT_DEREGISTERED');
+  // A leak freeze of a frozen account carries the re-review queue on (see functions/cases/re-reviews.ts).
+  if (action === 'freeze' && opts.since) return leakFreeze(ctx, a, opts.since, opts);
   if (!FROM[action].includes(a.status)) throw new Conflict(`账号当前状态为 ${a.status}，不能${action}`, 'INVALID_ACCOUNT_STATUS', { status: a.status });
   requireVersion(a, opts.version);
 
@@ -538,6 +541,38 @@ export async function changeStatus(
   });
   await tx.commit();
   return accountView({ ...next, version: a.version + 1 });
+}
+
+/**
+ * Freeze for a leak: the sessions end (as any freeze) and, in the same operation, every case step
+ * the account performed since `since` is queued for re-review — the first page in the freeze's
+ * own transaction. Frozen already: the queue is carried on (nothing is queued twice).
+ */
+async function leakFreeze(ctx: RequestCtx, a: AccountAttrs, sinceText: string, opts: { reason?: string; version?: number }) {
+  const since = new Date(sinceText);
+  if (since.getTime() > ctx.now.getTime()) throw badField('body.since', '起始时间不能晚于现在');
+  if (a.status !== 'frozen' && !FROM.freeze.includes(a.status)) {
+    throw new Conflict(`账号当前状态为 ${a.status}，不能freeze`, 'INVALID_ACCOUNT_STATUS', { status: a.status });
+  }
+  requireVersion(a, opts.version);
+  const plan = await planReReviews(ctx, { id: a.id, name: a.name }, since);
+  const tx = new Tx(ctx);
+  let next = a;
+  if (a.status !== 'frozen') {
+    next = { ...a, status: 'frozen', sessionEpoch: a.sessionEpoch + 1, statusReason: 'leak', frozenAt: isoShanghai(ctx.now) };
+    replaceAccount(tx, a, next, { condition: '#s = :from', names: { '#s': 'status' }, values: { ':from': a.status } });
+  }
+  tx.log({
+    action: a.status === 'frozen' ? 'account.leak_requeued' : 'account.frozen',
+    targetType: 'Account',
+    targetId: a.id,
+    before: { status: a.status, roles: a.roles },
+    after: { status: 'frozen', reason: 'leak', since: isoShanghai(since), sessionsEnded: a.status !== 'frozen', steps: plan.items.length, alreadyQueued: plan.already },
+    countyCode: countyCodeOf(a.regionPath),
+    regionCode: a.regionCode,
+  });
+  const reReview = await queueReReviews(ctx, plan, tx, a.id, () => tx.commit());
+  return { ...accountView(a.status === 'frozen' ? a : { ...next, version: a.version + 1 }), reReview };
 }
 
 /* ---------- monthly account audit (A7) ---------- */

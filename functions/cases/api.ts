@@ -17,6 +17,7 @@ import {
   SubmitCaseBody,
   SupplementCaseBody,
 } from './schemas';
+import { ClearReReviewBody, ReReviewListQuery, ReReviewView } from './re-review-schemas';
 
 const caseId = z.strictObject({ id: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: '无效的办件编号' }) });
 
@@ -102,6 +103,23 @@ export const casesApi = defineApi('cases', {
     body: RateCaseBody,
     response: CaseView,
     status: 201,
+  }),
+  listReReviews: route({
+    method: 'GET',
+    path: '/re-reviews',
+    auth: 'staff',
+    summary: '复核队列（账号泄露冻结后）：本县审核员；不含本人操作和本人参与过的办件',
+    query: ReReviewListQuery,
+    response: listOf(ReReviewView),
+  }),
+  clearReReview: route({
+    method: 'POST',
+    path: '/re-reviews/{id}/clear',
+    auth: 'staff',
+    summary: '复核结论：confirmed（无误）或 flagged（有误，办件标记，申请人可见）',
+    params: caseId,
+    body: ClearReReviewBody,
+    response: ReReviewView,
   }),
   listFollowUps: route({
     method: 'GET',

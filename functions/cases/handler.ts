@@ -3,6 +3,7 @@ import { casesApi } from './api';
 import * as cases from './service';
 import * as followUps from './follow-ups';
 import { caseDocument } from './documents';
+import * as reReviews from './re-reviews';
 
 export const handler = domainHandler(casesApi, {
   acceptCase: ({ ctx, body }) => cases.acceptCase(ctx, body),
@@ -14,6 +15,8 @@ export const handler = domainHandler(casesApi, {
   supplementCase: ({ ctx, params, body }) => cases.supplementCase(ctx, params.id, body),
   completeCase: ({ ctx, params, body }) => cases.completeCase(ctx, params.id, body),
   rateCase: ({ ctx, params, body }) => cases.rateCase(ctx, params.id, body),
+  listReReviews: ({ ctx, query }) => reReviews.listReReviews(ctx, query),
+  clearReReview: ({ ctx, params, body }) => reReviews.clearReReview(ctx, params.id, body),
   listFollowUps: ({ ctx, query }) => followUps.listFollowUps(ctx, query),
   closeFollowUp: ({ ctx, params, body }) => followUps.closeFollowUp(ctx, params.id, body),
   myCases: ({ ctx, query }) => cases.myCases(ctx, query.limit, query.cursor),

@@ -133,6 +133,25 @@ export const CaseStepView = z.object({
   note: z.string().optional(),
   details: z.record(z.string(), z.unknown()).optional(),
 });
+/** Overdue risk (functions/cases/risk.ts): live in the queue and the case view, else as at acceptance. */
+export const CaseRiskView = z
+  .object({
+    level: z.enum(['low', 'medium', 'high']),
+    expectedDecisionDate: z.string(),
+    basis: z.object({
+      ahead: z.number(),
+      aheadCapped: z.boolean(),
+      weeks: z.array(z.string()),
+      decisions: z.number(),
+      workingDays: z.number(),
+      perWorkingDay: z.number(),
+      workingDaysNeeded: z.number(),
+      slackWorkingDays: z.number(),
+      dueDate: z.string(),
+      text: z.string(),
+    }),
+  })
+  .meta({ id: 'CaseRisk' });
 export const CaseView = z
   .object({
     id: z.string(),
@@ -168,6 +187,8 @@ export const CaseView = z
     result: z.object({ text: z.string(), delivery: z.enum(RESULT_DELIVERIES), at: z.string() }).optional(),
     rating: z.object({ score: z.number(), comment: z.string().optional(), at: z.string() }).optional(),
     onTime: z.boolean().optional(),
+    risk: CaseRiskView.optional(),
+    flagged: z.object({ at: z.string(), note: z.string(), action: z.string() }).optional(),
     version: z.number(),
     steps: z.array(CaseStepView).optional(),
   })

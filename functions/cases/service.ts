@@ -34,6 +34,7 @@ import { blindIndex, sealPerson, unseal } from '../../shared/security/crypto';
 import { currentVersion } from '../catalog/store';
 import { numberCase, numberingView, withCaseNumber } from './numbering';
 import { findByApplicant, findByNumber } from './lookup';
+import { caseRisk, hasLiveRisk, risksOf, type Risk } from './risk';
 import { bumpCounters, caseWithSteps, getCase, getKiosk, getPoint, provisionalMarkers, readForAccept, syncProvisionalMarkers } from './store';
 
 /**
@@ -290,8 +291,10 @@ async function acceptOnce(ctx: RequestCtx, body: AcceptInput) {
     violations: [],
     version: 1,
   };
+  // Overdue risk before the citizen leaves: a COUNT on the county queue and the county's pace (risk.ts).
+  if (c.item.review === 'county') c.risk = await caseRisk(c, ctx.now);
   const where = { countyCode: county, regionCode: c.regionCode, ...(acceptor.kind === 'kiosk' ? { pointId: point.id } : {}) };
-  const counters: Record<string, number> = { accepted: 1, [`ch_${c.channel}`]: 1, [`item_${c.itemCode}`]: 1 };
+  const counters: Record<string, number> = { accepted: 1, [`ch_${c.channel}`]: 1, [`item_${c.itemCode}`]: 1, ...(c.risk?.level === 'high' ? { riskHigh: 1 } : {}) };
   const tx = new Tx(ctx)
     .put(
       step(ctx, c, 'accept', acceptor.kind === 'kiosk' ? 'citizen' : 'operator', undefined, undefined, {
@@ -389,6 +392,8 @@ function closingCounters(c: CaseAttrs, onTime: boolean, outcome: 'completed' | '
     [onTime ? 'onTime' : 'overdue']: 1,
     [`done_${c.itemCode}`]: 1,
     ...(onTime ? {} : { [`late_${c.itemCode}`]: 1 }),
+    // Judged high-risk at acceptance: the weekly report counts how many still ended on time.
+    ...(c.risk?.level === 'high' ? { riskHighClosed: 1, ...(onTime ? { riskHighOnTime: 1 } : {}) } : {}),
   };
 }
 
@@ -556,13 +561,14 @@ export async function getCaseById(ctx: RequestCtx, id: string) {
   if (!found) throw new NotFound('办件不存在', 'CASE_NOT_FOUND');
   requirePointScope(staff, found.regionPath, found.pointId, '办件');
   const reveal = reviewerOnCase(staff, found);
+  const risk = hasLiveRisk(found) ? await caseRisk(found, ctx.now) : undefined;
   // S1/S2: who saw a citizen's numbers in clear, and when, is in the operation log.
   if (reveal) {
     await new Tx(ctx)
       .log({ action: 'case.pii_viewed', targetType: 'Case', targetId: found.id, countyCode: found.scopeBucket, regionCode: found.regionCode, pointId: found.pointId })
       .commit();
   }
-  return caseView(ctx, found, { reveal, steps });
+  return caseView(ctx, found, { reveal, steps, risk });
 }
 
 export async function listCases(
@@ -616,9 +622,11 @@ export async function listCases(
   }
   if (queries.length === 0) return { items: [], nextCursor: null };
   const page = await queryPages<CaseAttrs>(queries, q.limit, q.cursor);
+  // The reviewers' queue shows each case's risk now; the unfiltered county queue is one run in order.
+  const risks = q.status === 'submitted' ? await risksOf(page.items, ctx.now, !pointId && queries.length === 1 && !queries[0]!.filter) : new Map<string, Risk>();
   return {
     // Lists stay masked for everyone: the numbers in clear are one case at a time, and logged.
-    items: await Promise.all(page.items.map((c) => caseView(ctx, c, { reveal: false }))),
+    items: await Promise.all(page.items.map((c) => caseView(ctx, c, { reveal: false, risk: risks.get(c.id) }))),
     nextCursor: page.nextCursor,
   };
 }
@@ -696,7 +704,7 @@ export async function recomputeOpenDueDatesIn(ctx: RequestCtx, year: number, roo
 
 // ---------------------------------------------------------------------------------- view
 
-async function caseView(ctx: RequestCtx, c: CaseAttrs, opts: { reveal: boolean; steps?: CaseStepAttrs[] }) {
+async function caseView(ctx: RequestCtx, c: CaseAttrs, opts: { reveal: boolean; steps?: CaseStepAttrs[]; risk?: Risk }) {
   const today = dateShanghai(ctx.now);
   const paused = c.status === 'returned';
   const closed = CLOSED_STATUSES.includes(c.status);
@@ -742,6 +750,10 @@ async function caseView(ctx: RequestCtx, c: CaseAttrs, opts: { reveal: boolean; 
     ...(c.result ? { result: c.result } : {}),
     ...(c.rating ? { rating: c.rating } : {}),
     ...(c.onTime !== undefined ? { onTime: c.onTime } : {}),
+    // A re-review after a leak freeze found a step wrong: staff and the applicant see the mark.
+    ...(c.flagged ? { flagged: { at: c.flagged.at, note: c.flagged.note, action: c.flagged.action } } : {}),
+    // Live in the queue and the case view; otherwise as judged at acceptance.
+    ...(opts.risk ?? c.risk ? { risk: opts.risk ?? c.risk } : {}),
     version: c.version,
     ...(opts.steps
       ? {

@@ -138,6 +138,8 @@ function addCounter(f: CaseFigures, c: PointCounter): void {
   }
   f.late = f.closed - f.onTime;
 }
+/** One counter attribute summed over the points' counters of the period. */
+const counterSum = (counters: PointCounter[], key: string): number => counters.reduce((n, c) => n + num(c[key]), 0);
 function mergeCases(into: CaseFigures, f: CaseFigures): void {
   for (const k of ['accepted', 'closed', 'completed', 'rejected', 'onTime', 'late', 'violations', 'ratingCount', 'ratingSum', 'badRatings'] as const) into[k] += f[k];
   for (const k of ['byItem', 'byChannel', 'closedByItem', 'lateByItem'] as const)
@@ -500,6 +502,10 @@ export function computeReport(inp: Inputs) {
       overdueAsOf: asOf,
       byChannel: Object.fromEntries(CHANNELS.map((c) => [c, totalCases.byChannel[c] ?? 0])),
       byItem: itemRows,
+      // Judged high-risk at acceptance (functions/cases/risk.ts): accepted, and closed in the period, on time or not.
+      highRisk: { accepted: counterSum(inp.counters, 'riskHigh'), closed: counterSum(inp.counters, 'riskHighClosed'), onTime: counterSum(inp.counters, 'riskHighOnTime') },
+      // Case steps queued for re-review after a leak freeze, and cleared (functions/cases/re-reviews.ts).
+      reReviews: { queued: counterSum(inp.counters, 'reReviewQueued'), confirmed: counterSum(inp.counters, 'reReviewConfirmed'), flagged: counterSum(inp.counters, 'reReviewFlagged') },
     },
     problems: {
       // In the period (counters): filed, by category, moved up, answered, reopened, resolved

@@ -92,6 +92,11 @@ export function reportTables(c: ReportContent): Table[] {
       ['超时办结', s.cases.late, null],
       ['逾期未办结（生成时）', s.cases.overdueOpen, null],
       ['一次性告知违规', s.cases.violations, null],
+      ['受理时高逾期风险', s.cases.highRisk.accepted, null],
+      ['高风险件按时办结', s.cases.highRisk.onTime, s.cases.highRisk.closed > 0 ? s.cases.highRisk.onTime / s.cases.highRisk.closed : null],
+      ['泄露冻结后待复核操作', s.cases.reReviews.queued, null],
+      ['复核无误', s.cases.reReviews.confirmed, null],
+      ['复核有误（已标记）', s.cases.reReviews.flagged, null],
       ...CHANNELS.map((ch) => [`渠道：${CHANNEL_NAMES[ch]}`, s.cases.byChannel[ch] ?? 0, null]),
     ],
   });

@@ -154,6 +154,26 @@ export async function queryAll<T>(q: PatternQuery): Promise<T[]> {
   return items;
 }
 
+/**
+ * How many items of a pattern there are, counting at most `cap` (Select COUNT, so no item is
+ * returned; a page reads up to 1 MB of index). `capped` says the real number may be larger.
+ * The cost is bounded by the cap, never by the partition's size.
+ */
+export async function countUpTo(q: PatternQuery, cap: number): Promise<{ count: number; capped: boolean; reads: number }> {
+  let count = 0;
+  let reads = 0;
+  let start: Record<string, unknown> | undefined;
+  for (;;) {
+    const input = queryInput(q, cap - count);
+    const out = await db().send(new QueryCommand({ ...input, Select: 'COUNT', ...(start ? { ExclusiveStartKey: start } : {}) }));
+    reads += 1;
+    count += out.Count ?? 0;
+    start = out.LastEvaluatedKey;
+    if (!start) return { count, capped: false, reads };
+    if (count >= cap) return { count, capped: true, reads };
+  }
+}
+
 /** Strip key and index attributes from an item before it is shown to a client. */
 export function strip<T extends Record<string, unknown>>(item: T): Omit<T, 'pk' | 'sk' | 'entity' | 'ttl'> {
   const out: Record<string, unknown> = {};

@@ -83,6 +83,10 @@ export interface CaseAttrs {
   onTime?: boolean;
   result?: { text: string; delivery: ResultDelivery; at: string };
   rating?: { score: number; comment?: string; at: string };
+  /** Set when a re-review after a leak freeze found a step of this case wrong (functions/cases/re-reviews.ts). */
+  flagged?: { at: string; note: string; reReviewId: string; action: string };
+  /** The overdue risk as judged at acceptance (functions/cases/risk.ts); counted when the case closes. */
+  risk?: { level: 'low' | 'medium' | 'high'; expectedDecisionDate: string; basis: Record<string, unknown> };
   version: number;
 }
 
@@ -258,3 +262,40 @@ export const RatingFollowUp = defineEntity<RatingFollowUpAttrs, { id: string }>(
 });
 export const followUpsOfPoint = (pointId: string) => ({ index: 'gsi1' as const, pk: `FOLLOWUPS_OF#${pointId}` });
 export const followUpsOfCounty = (county: string, status: 'open' | 'closed') => ({ index: 'gsi2' as const, pk: `FOLLOWUPS_IN#${county}#${status}` });
+
+/**
+ * A case step queued for a second look after its actor's account was frozen for a leak (A6 + C6).
+ * One per op-log entry of the step (its id is the entry's id), so queuing twice never doubles.
+ */
+export const RE_REVIEW_STATUSES = ['open', 'cleared'] as const;
+export type ReReviewStatus = (typeof RE_REVIEW_STATUSES)[number];
+export interface ReReviewAttrs {
+  /** The op-log entry of the step (a ULID: time-ordered). */
+  id: string;
+  caseId: string;
+  /** The op-log action of the step: case.accept, case.submit, case.review.approve, case.complete… */
+  action: string;
+  stepAt: string;
+  /** The frozen account that performed the step. */
+  actorId: string;
+  actorName?: string;
+  scopeBucket: string;
+  regionCode?: string;
+  pointId?: string;
+  status: ReReviewStatus;
+  queuedAt: string;
+  since: string;
+  outcome?: 'confirmed' | 'flagged';
+  note?: string;
+  clearedAt?: string;
+  clearedBy?: string;
+  clearedByName?: string;
+  version: number;
+}
+export const ReReview = defineEntity<ReReviewAttrs, { id: string }>({
+  type: 'ReReview',
+  key: ({ id }) => ({ pk: `REREVIEW#${id}`, sk: 'REREVIEW' }),
+  // AP: a county's re-reviews by status, oldest step first → gsi1
+  indexes: (r) => ({ gsi1pk: `REREVIEWS_IN#${r.scopeBucket}#${r.status}`, gsi1sk: r.id }),
+});
+export const reReviewsOfCounty = (county: string, status: ReReviewStatus) => ({ index: 'gsi1' as const, pk: `REREVIEWS_IN#${county}#${status}` });
