@@ -23,7 +23,7 @@ export async function startLocalRuntimeExtras(): Promise<LocalExtras> {
     const { startLocalEscalation } = await import('./escalation');
     const escalation = await startLocalEscalation();
     stops.push(escalation.stop);
-    lines.push(escalation.line);
+    lines.push(...escalation.lines);
   }
   return {
     lines,
