@@ -17,6 +17,7 @@ const UNIT = [
   'shared/security/keys.aws.test.ts',
   'shared/security/pii.test.ts',
   'test/security/secrets.test.ts',
+  'infra/local/next-run.test.ts',
 ];
 const ALL = ['functions/**/*.test.ts', 'shared/**/*.test.ts', 'infra/**/*.test.ts', 'test/**/*.test.ts'];
 
