@@ -81,7 +81,6 @@ function envelope(status: number, code: string, message: string): APIGatewayProx
   return errorReply(new AppError(status, code, message));
 }
 
-
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too_large'> {
   const chunks: Buffer[] = [];
   let size = 0;
