@@ -166,3 +166,25 @@ export function startLocalScheduler(opts: {
   timer?.unref();
   return { tick, deadLetters, stop: () => timer && clearInterval(timer) };
 }
+
+/**
+ * The first minute after `after` at which the schedule fires (Asia/Shanghai), looked for within
+ * `days` days; undefined if none (e.g. a year field in the past). Walks only the minutes the
+ * minute and hour fields accept, day by day.
+ */
+export function nextRun(cron: ScheduleDef['cron'], after: Date, days = 800): Date | undefined {
+  const minutes = Array.from({ length: 60 }, (_, m) => m).filter((m) => fieldMatches(cron.minute, m, { min: 0, max: 59 }));
+  const hours = Array.from({ length: 24 }, (_, h) => h).filter((h) => fieldMatches(cron.hour, h, { min: 0, max: 23 }));
+  const local = new Date(after.getTime() + SHANGHAI_OFFSET_MS);
+  const midnight = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - SHANGHAI_OFFSET_MS;
+  for (let d = 0; d <= days; d++) {
+    const day = midnight + d * 24 * 3600 * 1000;
+    for (const h of hours) {
+      for (const m of minutes) {
+        const at = new Date(day + (h * 60 + m) * MINUTE_MS);
+        if (at.getTime() > after.getTime() && cronMatches(cron, at)) return at;
+      }
+    }
+  }
+  return undefined;
+}

@@ -8,6 +8,18 @@ import { handler as authorizer } from '../../functions/auth/authorizer';
 import { asUnavailable } from '../../shared/http/unavailable';
 import { errorReply } from '../../shared/http/pipeline';
 import { serveConsole } from './console-static';
+import { AppError, PayloadTooLarge } from '../../shared/http/errors';
+import {
+  AUTHORIZER_DENIED,
+  AUTHORIZER_FAILURE,
+  GATEWAY_INTERNAL_ERROR,
+  CATCH_ALL_ROUTE_KEY,
+  DOMAIN_FUNCTION_TIMEOUT_SECONDS,
+  LAMBDA_SYNC_PAYLOAD_BYTES,
+  corsReplyHeaders,
+  isPreflight,
+  preflightHeaders,
+} from './gateway';
 
 /**
  * The laptop's API Gateway: each HTTP request becomes the HTTP API payload 2.0 event that the
@@ -49,6 +61,7 @@ function handlerOf(domain: string): Promise<LambdaHandler> {
 }
 
 function lambdaContext(requestId: string, domain: string): Context {
+  const deadline = Date.now() + DOMAIN_FUNCTION_TIMEOUT_SECONDS * 1000;
   return {
     awsRequestId: requestId,
     functionName: `local-${domain}`,
@@ -58,15 +71,16 @@ function lambdaContext(requestId: string, domain: string): Context {
     logGroupName: `/local/${domain}`,
     logStreamName: 'local',
     callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 29_000,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
   };
 }
 
+/** A reply of the local server itself, with the pipeline's envelope and headers. */
 function envelope(status: number, code: string, message: string): APIGatewayProxyStructuredResultV2 {
-  return { statusCode: status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ error: { code, message } }) };
+  return errorReply(new AppError(status, code, message));
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too_large'> {
@@ -86,7 +100,7 @@ export interface LocalApi {
   close(): Promise<void>;
 }
 
-export async function dispatch(req: IncomingMessage, body: Buffer, routes: CompiledRoute[]): Promise<APIGatewayProxyStructuredResultV2> {
+export async function dispatch(req: IncomingMessage, body: Buffer, routes: CompiledRoute[], requestId: string = randomUUID()): Promise<APIGatewayProxyStructuredResultV2> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = (req.method ?? 'GET').toUpperCase();
   let path: string;
@@ -95,16 +109,17 @@ export async function dispatch(req: IncomingMessage, body: Buffer, routes: Compi
   } catch {
     return envelope(400, 'INVALID_INPUT', '路径编码无效');
   }
-  const candidates = routes.filter((r) => r.regex.test(url.pathname));
-  const match = candidates.find((r) => r.spec.method === method);
-  if (!match) {
-    return candidates.length > 0 ? envelope(405, 'METHOD_NOT_ALLOWED', '不支持的请求方法') : envelope(404, 'ROUTE_NOT_FOUND', '没有这个接口');
-  }
-  if (match.spec.localOnly && !config().localMode) return envelope(404, 'ROUTE_NOT_FOUND', '没有这个接口');
-  const values = match.regex.exec(url.pathname)!.slice(1);
+  // As API Gateway routes: method and path together; anything else (a known path with another
+  // method included) goes to the catch-all, i.e. the platform function's 404.
+  const found = routes.find((r) => r.spec.method === method && r.regex.test(url.pathname) && !(r.spec.localOnly && !config().localMode));
+  const key = found ? routeKey(found.spec) : CATCH_ALL_ROUTE_KEY;
+  // The $default route has no authorizer and reaches the platform function.
+  const domain = found?.domain ?? 'platform';
+  const names = found?.names ?? [];
+  const values = found ? found.regex.exec(url.pathname)!.slice(1) : [];
   const pathParameters: Record<string, string> = {};
   try {
-    match.names.forEach((n, i) => (pathParameters[n] = decodeURIComponent(values[i]!)));
+    names.forEach((n, i) => (pathParameters[n] = decodeURIComponent(values[i]!)));
   } catch {
     return envelope(400, 'INVALID_INPUT', '路径参数编码无效');
   }
@@ -112,16 +127,15 @@ export async function dispatch(req: IncomingMessage, body: Buffer, routes: Compi
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
-  const requestId = randomUUID();
   const now = new Date();
   const event: APIGatewayProxyEventV2 = {
     version: '2.0',
-    routeKey: routeKey(match.spec),
+    routeKey: key,
     rawPath: path,
     rawQueryString: url.search.slice(1),
     headers,
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
-    ...(match.names.length ? { pathParameters } : {}),
+    ...(names.length ? { pathParameters } : {}),
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
@@ -129,57 +143,57 @@ export async function dispatch(req: IncomingMessage, body: Buffer, routes: Compi
       domainPrefix: 'localhost',
       http: { method, path, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
       requestId,
-      routeKey: routeKey(match.spec),
+      routeKey: key,
       stage: '$default',
       time: now.toISOString(),
       timeEpoch: now.getTime(),
     },
     ...(body.length ? { body: body.toString('base64'), isBase64Encoded: true } : { isBase64Encoded: false }),
   };
-  if (match.spec.auth !== 'public') {
+  if (found && found.spec.auth !== 'public') {
     // The same authorizer export, with the HTTP API request-authorizer event shape.
     const verdict = await authorizer({
       version: '2.0',
       type: 'REQUEST',
-      routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${method}${match.spec.path}`,
+      routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${method}${found.spec.path}`,
       identitySource: [headers.authorization ?? ''],
-      routeKey: routeKey(match.spec),
+      routeKey: key,
       rawPath: path,
       rawQueryString: event.rawQueryString,
       headers,
       requestContext: event.requestContext,
-      ...(match.names.length ? { pathParameters } : {}),
-    } as never);
-    if (!verdict.isAuthorized) return envelope(403, 'FORBIDDEN', 'Forbidden');
+      ...(names.length ? { pathParameters } : {}),
+    } as never).catch(() => undefined);
+    // A failing authorizer: API Gateway answers 500 itself, the handler never runs.
+    if (!verdict) return AUTHORIZER_FAILURE;
+    if (!verdict.isAuthorized) return AUTHORIZER_DENIED;
     (event.requestContext as unknown as { authorizer: unknown }).authorizer = { lambda: verdict.context };
   }
-  const handler = await handlerOf(match.domain);
-  return handler(event, lambdaContext(requestId, match.domain));
+  const handler = await handlerOf(domain);
+  return handler(event, lambdaContext(requestId, domain));
 }
 
 export async function startLocalApi(opts: { port: number; host?: string; corsOrigins?: string[]; serveConsole?: boolean }): Promise<LocalApi> {
   const routes = compileRoutes();
-  const limit = config().maxBodyBytes;
+  // Read up to what the deployed path lets through (Lambda's invocation payload); above the
+  // app's own limit the handler's pipeline answers 413, deployed and local alike.
+  const limit = LAMBDA_SYNC_PAYLOAD_BYTES;
   const cors = new Set(opts.corsOrigins ?? config().corsOrigins);
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const origin = req.headers.origin;
-    const corsHeaders: Record<string, string> =
-      origin && cors.has(origin)
-        ? {
-            'access-control-allow-origin': origin,
-            'access-control-allow-headers': 'authorization,content-type,idempotency-key,x-terminal-id',
-            'access-control-allow-methods': 'GET,POST,PUT,DELETE',
-            vary: 'origin',
-          }
-        : {};
+    const requestId = randomUUID();
+    // API Gateway's own headers on every reply, the handler's or its own.
+    const gatewayHeaders: Record<string, string> = { ...corsReplyHeaders(origin, cors), 'apigw-requestid': requestId };
     const send = (r: APIGatewayProxyStructuredResultV2) => {
       const payload = r.isBase64Encoded ? Buffer.from(r.body ?? '', 'base64') : Buffer.from(r.body ?? '', 'utf8');
-      res.writeHead(r.statusCode ?? 200, { ...(r.headers as Record<string, string>), ...corsHeaders, 'content-length': payload.length });
+      res.writeHead(r.statusCode ?? 200, { ...(r.headers as Record<string, string>), ...gatewayHeaders, 'content-length': payload.length });
       res.end(payload);
     };
-    if (req.method === 'OPTIONS') {
-      res.writeHead(corsHeaders['access-control-allow-origin'] ? 204 : 403, corsHeaders);
+    const preflight = { method: req.method ?? '', origin, requestMethod: req.headers['access-control-request-method'] as string | undefined };
+    if (isPreflight(preflight, cors)) {
+      res.writeHead(204, { ...preflightHeaders(origin!, cors), 'apigw-requestid': requestId });
       res.end();
+      req.resume();
       return;
     }
     // The web console (web/dist) on the same port, only for paths no API route matches.
@@ -187,18 +201,18 @@ export async function startLocalApi(opts: { port: number; host?: string; corsOri
     readBody(req, limit)
       .then((body) => {
         if (body === 'too_large') {
-          send(envelope(413, 'PAYLOAD_TOO_LARGE', `请求体超过 ${limit} 字节`));
+          send(errorReply(new PayloadTooLarge(config().maxBodyBytes)));
           req.resume();
           return;
         }
-        return dispatch(req, body, routes).then(send);
+        return dispatch(req, body, routes, requestId).then(send);
       })
       .catch((err: unknown) => {
         // The authorizer could not reach the table: 503 with Retry-After, as the handlers answer.
         const unavailable = asUnavailable(err);
         if (unavailable) return send(errorReply(unavailable));
         console.error('local server error', err);
-        send(envelope(500, 'INTERNAL', '服务内部错误'));
+        send(GATEWAY_INTERNAL_ERROR);
       });
   });
   await new Promise<void>((resolve) => server.listen(opts.port, opts.host ?? '127.0.0.1', resolve));

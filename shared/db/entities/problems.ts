@@ -206,3 +206,25 @@ export const noticesFor = (recipientKey: string) => ({ pk: `PROBLEM_NOTICES#${re
 
 /** The serial part of a ledger number: 0001 … */
 export const ledgerSerial = (n: number): string => pad(n, 4);
+
+/**
+ * The local runtime's claim on a problem's escalation execution (infra/local/flow-lease.ts): the
+ * laptop's stand-in for Step Functions' one-execution-per-name. Written only with conditions, so
+ * that two starts of `npm start` on one table never run two flows for one problem. Runtime
+ * plumbing like a session heartbeat, not a business change: no operation-log entry. Never
+ * written deployed (Step Functions keeps the executions there).
+ */
+export interface ProblemFlowLeaseAttrs {
+  problemId: string;
+  /** The flow round (flowRound) the holder runs: a newer round supersedes an older lease. */
+  round: number;
+  /** Which runtime holds it (host, process, start). */
+  owner: string;
+  /** Epoch ms; the holder renews it while its execution runs, a crashed holder's lapses. */
+  expiresAt: number;
+  ttl: number;
+}
+export const ProblemFlowLease = defineEntity<ProblemFlowLeaseAttrs, { problemId: string }>({
+  type: 'ProblemFlowLease',
+  key: ({ problemId }) => ({ pk: `PROBLEM#${problemId}`, sk: 'FLOW_LEASE' }),
+});
