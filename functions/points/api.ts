@@ -11,6 +11,11 @@ export const pointsApi = defineApi('points', {
     method: 'POST', path: '/points', auth: 'staff', status: 201, creates: true,
     summary: '新建服务点（县级系统管理员）', body: s.createPointBody, response: s.PointView,
   }),
+  pointCoverage: route({
+    method: 'GET', path: '/points/coverage', auth: 'staff',
+    summary: '服务点覆盖：半径（默认 5 公里）内无正式运行服务点的行政村/社区，及未录入经纬度的服务点',
+    query: s.coverageQuery, response: s.CoverageView,
+  }),
   getPoint: route({ method: 'GET', path: '/points/{id}', auth: 'staff', summary: '服务点', params: s.pointIdParam, response: s.PointView }),
   listPoints: route({
     method: 'GET', path: '/points', auth: 'staff', summary: '区域内服务点，可按阶段筛选', query: s.pointsQuery, response: listOf(s.PointView),

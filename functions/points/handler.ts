@@ -1,12 +1,14 @@
 import { domainHandler } from '../../shared/http/pipeline';
 import { pointsApi } from './api';
 import * as points from './service';
+import { pointCoverage } from './coverage';
 
 /** The pipeline types an absent schema as {}; every route here declares the part it passes on. */
 const given = <T>(x: T) => x as Exclude<T, Record<string, never>>;
 
 export const handler = domainHandler(pointsApi, {
   createPoint: ({ ctx, body }) => points.createPoint(ctx, given(body)),
+  pointCoverage: ({ ctx, query }) => pointCoverage(ctx, given(query)),
   getPoint: ({ ctx, params }) => points.getPoint(ctx, params.id),
   listPoints: ({ ctx, query }) => points.listPoints(ctx, given(query)),
   updatePoint: ({ ctx, params, body }) => points.updatePoint(ctx, params.id, given(body)),

@@ -14,21 +14,35 @@ export const deviceIdParam = z.strictObject({ id: terminalId });
 
 export const hours = shortText(200).meta({ example: '周一至周五 8:30-12:00, 14:30-17:30' });
 
+/** A point's contact number: a landline with its area code (0357-5522123, extension allowed) or a mobile. */
+export const pointPhone = z
+  .string()
+  .trim()
+  .regex(/^(0\d{2,3}-?\d{7,8}(-\d{1,6})?|1[3-9]\d{9}|400-?\d{3}-?\d{4})$/, { message: '应为带区号的固定电话（如 0357-5522123）或手机号' })
+  .meta({ example: '0357-5522123' });
+
 export const createPointBody = z.strictObject({
   regionCode,
   kind: z.enum(POINT_KINDS),
   name: shortText(100),
   address: shortText(200),
   location: location.optional(),
+  phone: pointPhone.optional(),
   hours: hours.optional(),
 });
 
 export const updatePointBody = z.strictObject({
   name: shortText(100).optional(),
   address: shortText(200).optional(),
-  location: location.optional(),
+  location: location.nullable().optional().meta({ description: '经纬度（由县级管理员按实地录入）；null 清除录错的位置' }),
+  phone: pointPhone.nullable().optional().meta({ description: '服务点联系电话；null 清除' }),
   hours: hours.optional(),
   version,
+});
+
+export const coverageQuery = z.strictObject({
+  region: regionCode.optional(),
+  radiusKm: z.coerce.number().min(0.5, { message: '半径 0.5–50 公里' }).max(50, { message: '半径 0.5–50 公里' }).default(5),
 });
 
 export const staffMember = z.strictObject({
@@ -192,6 +206,7 @@ export const PointView = z
     name: z.string(),
     address: z.string(),
     location: z.object({ lat: z.number(), lng: z.number() }).optional(),
+    phone: z.string().optional(),
     stage: stageEnum,
     stageDate: z.string().optional(),
     resumeStage: stageEnum.optional(),
@@ -262,8 +277,31 @@ export const PublicPointView = z
     location: z.object({ lat: z.number(), lng: z.number() }).optional(),
     distanceMeters: z.number().int().optional(),
     hours: z.string(),
+    phone: z.string().optional(),
     hasKiosk: z.boolean(),
     channels: z.array(z.string()),
     itemCodes: z.array(z.string()),
   })
   .meta({ id: 'PublicPoint' });
+
+const coveragePoint = z.object({ id: z.string(), name: z.string(), kind: z.enum(POINT_KINDS), stage: stageEnum, regionCode: z.string(), location: z.object({ lat: z.number(), lng: z.number() }).optional() });
+export const CoverageView = z
+  .object({
+    region: z.object({ code: z.string(), name: z.string(), level: z.string() }),
+    radiusMeters: z.number(),
+    villages: z.number().int(),
+    covered: z.number().int(),
+    uncovered: z.array(
+      z.object({
+        code: z.string(),
+        name: z.string(),
+        township: z.object({ code: z.string(), name: z.string() }).optional(),
+        reason: z.enum(['no_point_in_range', 'location_unknown']).meta({ description: '范围内无运行中服务点 · 位置未录入，无法判断' }),
+        ownPoint: z.object({ id: z.string(), name: z.string(), stage: stageEnum }).optional(),
+        nearest: z.object({ pointId: z.string(), name: z.string(), distanceMeters: z.number() }).optional(),
+      }),
+    ),
+    points: z.array(coveragePoint),
+    pointsWithoutLocation: z.array(coveragePoint),
+  })
+  .meta({ id: 'PointCoverage' });

@@ -101,7 +101,7 @@ function checkDate(field: string, date: string, ctx: RequestCtx, notBefore?: str
 }
 
 /** The region a list is about: the one named (in the caller's scope) or the caller's own. */
-async function scopedRegion(p: StaffPrincipal, code: string | undefined): Promise<RegionAttrs> {
+export async function scopedRegion(p: StaffPrincipal, code: string | undefined): Promise<RegionAttrs> {
   const region = await findRegion(code ?? p.regionCode);
   if (!region || !inRegionScope(p, region.path)) throw new NotFound(`区划 ${code} 不存在`, 'REGION_NOT_FOUND');
   return region;
@@ -114,7 +114,7 @@ const onlyOperator = (p: StaffPrincipal) => p.roles.every((r) => r === 'operator
 
 export async function createPoint(
   ctx: RequestCtx,
-  body: { regionCode: string; kind: PointKind; name: string; address: string; location?: { lat: number; lng: number }; hours?: string },
+  body: { regionCode: string; kind: PointKind; name: string; address: string; location?: { lat: number; lng: number }; phone?: string; hours?: string },
 ) {
   const p = requireStaff(ctx);
   requireWriter(p);
@@ -134,6 +134,7 @@ export async function createPoint(
     name: body.name,
     address: body.address,
     ...(body.location ? { location: body.location } : {}),
+    ...(body.phone ? { phone: body.phone } : {}),
     ...(body.hours ? { hours: body.hours } : {}),
     stage: 'planned',
     createdAt: isoShanghai(ctx.now),
@@ -173,10 +174,17 @@ async function replacePoint(ctx: RequestCtx, point: PointAttrs, next: PointAttrs
   return viewPoint({ ...stored, version: expectVersion + 1 });
 }
 
-export async function updatePoint(ctx: RequestCtx, id: string, body: { name?: string; address?: string; location?: { lat: number; lng: number }; hours?: string; version: number }) {
+export async function updatePoint(
+  ctx: RequestCtx,
+  id: string,
+  body: { name?: string; address?: string; location?: { lat: number; lng: number } | null; phone?: string | null; hours?: string; version: number },
+) {
   const { point } = await pointForWrite(ctx, id);
   const { version, ...changes } = body;
-  return replacePoint(ctx, point, { ...point, ...changes }, version, 'point.updated');
+  const next = { ...point, ...changes } as PointAttrs & Record<string, unknown>;
+  // null clears a wrongly entered location or phone; a location is never guessed.
+  for (const k of ['location', 'phone'] as const) if (changes[k] === null) delete next[k];
+  return replacePoint(ctx, point, next, version, 'point.updated');
 }
 
 export async function putBaseStandard(ctx: RequestCtx, id: string, body: BaseStandard & { version: number }) {
@@ -646,6 +654,7 @@ export async function publicPoints(ctx: RequestCtx, q: { region: string; near?: 
       ...(pt.location ? { location: pt.location } : {}),
       ...(q.near && pt.location ? { distanceMeters: distanceMeters(q.near, pt.location) } : {}),
       hours: pt.hours ?? DEFAULT_HOURS,
+      ...(pt.phone ? { phone: pt.phone } : {}),
       hasKiosk,
       channels,
       itemCodes: catalogue.filter((i) => i.channels.some((c) => channels.includes(c))).map((i) => i.code),

@@ -1,6 +1,6 @@
 import { defineApi, route } from '../../shared/http/route';
 import { listOf } from '../../shared/http/schemas';
-import { AuditEntryView, AuditQuery, CreateReportBody, GetReportQuery, ListReportsQuery, ReportFileParams, ReportIdParams, ReportView } from './schemas';
+import { AuditEntryView, AuditQuery, DashboardQuery, DashboardView, CreateReportBody, GetReportQuery, ListReportsQuery, ReportFileParams, ReportIdParams, ReportView } from './schemas';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -40,6 +40,14 @@ export const reportsApi = defineApi('reports', {
     params: ReportFileParams,
     localOnly: true,
     produces: ['text/csv', XLSX_TYPE],
+  }),
+  getDashboard: route({
+    method: 'GET',
+    path: '/dashboard',
+    auth: 'staff',
+    summary: '督导看板：某区划某期间的报告各部分，现算（与已存报告同一计数器、同一计算），不存储；trend 为最近 12 期',
+    query: DashboardQuery,
+    response: DashboardView,
   }),
   listAudit: route({
     method: 'GET',

@@ -106,3 +106,53 @@ export const AuditEntryView = z
     after: z.unknown().optional(),
   })
   .meta({ id: 'AuditEntry' });
+
+export const DashboardQuery = z.strictObject({
+  region: regionCode.optional().meta({ description: '区划（默认本人所在区划）' }),
+  type: reportType.optional().meta({ description: '默认 monthly' }),
+  period: anyPeriod.optional().meta({ description: '默认当前期间（进行中）' }),
+});
+
+const rate = z.number().nullable();
+export const DashboardTrendPoint = z
+  .object({
+    period: z.string(),
+    start: z.string(),
+    end: z.string(),
+    summary: z.record(z.string(), z.number().nullable()),
+    cases: z.object({ accepted: z.number(), closed: z.number(), onTime: z.number(), late: z.number(), onTimeRate: rate, completionRate: rate, violations: z.number() }),
+    problems: z.object({ filed: z.number(), escalated: z.number(), answered: z.number(), resolved: z.number() }),
+    ratings: z.object({ count: z.number(), average: rate, bad: z.number() }),
+    funds: z.object({ spentInPeriodFen: z.number() }),
+    milestones: z.array(z.object({ key: z.string(), rate, status: z.string() })),
+    units: z.array(z.object({ code: z.string(), name: z.string(), score: rate })),
+  })
+  .meta({ id: 'DashboardTrendPoint' });
+
+/** The sections of a report (docs/reports.md), computed now, plus the trend. */
+export const DashboardView = z
+  .object({
+    live: z.literal(true),
+    periodInProgress: z.boolean(),
+    type: reportType,
+    period: z.object({ key: z.string(), start: z.string(), end: z.string() }),
+    region: z.object({ code: z.string(), name: z.string(), level: z.string(), path: z.string() }),
+    asOf: z.string(),
+    summary: z.record(z.string(), z.number().nullable()),
+    sections: z.record(z.string(), z.unknown()),
+    units: z.array(z.record(z.string(), z.unknown())),
+    points: z.array(z.record(z.string(), z.unknown())).optional(),
+    ranking: z.object({
+      weights: z.record(z.string(), z.number()),
+      units: z.array(z.object({ rank: z.number(), code: z.string(), name: z.string(), score: rate })),
+      points: z.array(z.object({ rank: z.number(), pointId: z.string(), name: z.string(), unitName: z.string(), score: rate })).optional(),
+      laggards: z.object({
+        units: z.array(z.object({ rank: z.number(), code: z.string(), name: z.string(), score: rate, lags: z.array(z.string()) })),
+        points: z.array(z.object({ rank: z.number(), pointId: z.string(), name: z.string(), unitName: z.string(), score: rate, lags: z.array(z.string()) })),
+      }),
+    }),
+    assessment: z.array(z.record(z.string(), z.unknown())).optional(),
+    coverage: z.array(z.object({ section: z.string(), source: z.string(), note: z.string() })),
+    trend: z.array(DashboardTrendPoint),
+  })
+  .meta({ id: 'Dashboard' });

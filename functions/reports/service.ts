@@ -18,7 +18,7 @@ import { fileLink, readLocalFile } from './files';
 import * as store from './store';
 
 /** Supervisors read and make reports for their region; admins of the region read and make them too. */
-function requireReportReader(ctx: RequestCtx): StaffPrincipal {
+export function requireReportReader(ctx: RequestCtx): StaffPrincipal {
   const p = requireStaff(ctx);
   requireRole(p, 'supervisor', 'sys_admin', 'biz_admin');
   return p;
@@ -26,7 +26,7 @@ function requireReportReader(ctx: RequestCtx): StaffPrincipal {
 
 const REPORT_LEVELS = ['province', 'city', 'county', 'township', 'community_committee'];
 
-async function reportRegion(code: string, p?: StaffPrincipal): Promise<RegionAttrs> {
+export async function reportRegion(code: string, p?: StaffPrincipal): Promise<RegionAttrs> {
   const region = await findRegion(code);
   if (!region) throw new NotFound(`区划 ${code} 不存在`, 'REGION_NOT_FOUND');
   if (p) requireInScope(p, region.path, '区划');

@@ -3,6 +3,7 @@ import type { DomainApi } from './route';
 import * as z from 'zod';
 import { errorEnvelope } from './schemas';
 import { honoursIdempotencyKey } from './route';
+import { EXPORT_MAX_ROWS, XLSX_TYPE, listItemSchema } from './export';
 
 /** OpenAPI 3.1 from the same zod schemas that validate requests. */
 export function buildOpenApi(apis: DomainApi[], opts: { includeLocalOnly: boolean }) {
@@ -35,6 +36,7 @@ export function buildOpenApi(apis: DomainApi[], opts: { includeLocalOnly: boolea
             content: {
               'application/json': { schema: spec.response ?? { type: 'object' } },
               ...Object.fromEntries((spec.produces ?? []).map((t) => [t, { schema: { type: 'string' } }])),
+              ...(spec.auth !== 'public' && listItemSchema(spec) ? { [XLSX_TYPE]: { schema: { type: 'string', format: 'binary', description: `筛选结果（最多 ${EXPORT_MAX_ROWS} 行），中文表头，个人信息脱敏` } } } : {}),
             },
           },
           400: errorResponse('invalid input; every bad field is named in details'),

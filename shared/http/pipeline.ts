@@ -11,6 +11,7 @@ import { asUnavailable } from './unavailable';
 import type { Principal, RequestCtx } from './context';
 import { routeKey, type DomainApi, type RouteSpec } from './route';
 import { principalFromAuthorizer } from '../security/authorizer-context';
+import { XLSX_TYPE, exportList, wantsXlsx, type ListPage } from './export';
 
 // Non-distributive: an optional spec field (body?: B) must not add `| Record<string, never>` to the input type.
 type Out<T> = [Exclude<T, undefined>] extends [z.ZodType] ? z.output<Exclude<T, undefined>> : Record<string, never>;
@@ -216,6 +217,23 @@ export function domainHandler<R extends Record<string, RouteSpec>>(api: DomainAp
       userAgent: headers['user-agent'],
       now: clock.now(),
     };
+    // Every list route answers XLSX on request: the same operation, page by page (shared/http/export.ts).
+    if (wantsXlsx(spec, headers.accept)) {
+      const run = (cursor: string | undefined, limit: number) => impl({ params, query: { ...(query as object), cursor, limit }, ctx, headers } as HandlerInput<RouteSpec>) as Promise<ListPage>;
+      const file = await exportList(spec, run, ctx.now);
+      return {
+        statusCode: 200,
+        headers: {
+          ...SECURITY_HEADERS,
+          'content-type': XLSX_TYPE,
+          'content-disposition': `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+          'x-export-rows': String(file.rows),
+          'x-export-truncated': String(file.truncated),
+        },
+        body: file.bytes.toString('base64'),
+        isBase64Encoded: true,
+      };
+    }
     let raw: RawReply | undefined;
     const caller = principal.kind === 'staff' ? principal.accountId : principal.kind === 'citizen' ? `citizen:${principal.personIndex}` : 'anonymous';
     const result = await runInScope({ caller }, () =>

@@ -40,6 +40,8 @@ export interface PointAttrs {
   name: string;
   address: string;
   location?: { lat: number; lng: number };
+  /** The point's public contact number (a landline or the service mobile; not a person's data). */
+  phone?: string;
   stage: PointStage;
   createdAt: string;
   version: number;
