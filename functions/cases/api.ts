@@ -34,7 +34,7 @@ export const casesApi = defineApi('cases', {
     method: 'GET',
     path: '/cases',
     auth: 'staff',
-    summary: '办件列表：操作员本服务点，审核员本县（待审队列按到期日排序），督导本辖区；overdue=true 为在办已超期',
+    summary: '办件列表：操作员本服务点，审核员本县（待审队列按到期日排序），督导本辖区；overdue=true 为在办已超期。number= 按回执编号查找（本县可只输 2026-123 或 123），applicantIdNumber= 按申请人身份证号查找（记入操作日志）；辖区外的办件视同不存在',
     query: CaseListQuery,
     response: listOf(CaseView),
   }),

@@ -80,6 +80,15 @@ export const CaseListQuery = z.strictObject({
   overdue: z.enum(['true', 'false']).optional(),
   /** For city and province supervisors: the county (or a region under it) to list. */
   region: regionCode.optional(),
+  /** Find by the receipt's number: `蒲县-2026-000123`, or `2026-123` / `123` in the caller's county. */
+  number: z.string().trim().regex(/^(?:[\u4e00-\u9fa5]{1,20}-)?(?:\d{4}-)?\d{1,6}$/, { message: '办件编号如 蒲县-2026-000123' }).optional(),
+  /** Find by the applicant's ID number (blind index; the search is written to the operation log). */
+  applicantIdNumber: idNumber.optional(),
+}).superRefine((q, ctx) => {
+  const finders = (['number', 'applicantIdNumber'] as const).filter((k) => q[k] !== undefined);
+  const filters = (['point', 'status', 'overdue', 'region'] as const).filter((k) => q[k] !== undefined);
+  if (finders.length > 1) ctx.addIssue({ code: 'custom', path: ['applicantIdNumber'], message: '按编号或按身份证号查找，二选一' });
+  if (finders.length > 0) for (const k of filters) ctx.addIssue({ code: 'custom', path: [k], message: `按${finders[0] === 'number' ? '编号' : '身份证号'}查找时不能同时筛选` });
 });
 export const PageOnlyQuery = z.strictObject({ ...pageQuery });
 
@@ -127,6 +136,10 @@ export const CaseStepView = z.object({
 export const CaseView = z
   .object({
     id: z.string(),
+    /** 蒲县-2026-000123 */
+    number: z.string(),
+    /** Only to the applicant, the operators of the case's point and the county's reviewers. */
+    checkCode: z.string().optional(),
     itemCode: z.string(),
     itemName: z.string(),
     catalogVersion: z.number(),

@@ -32,6 +32,8 @@ import { levelOf, requireCaseRights, requireInScope, requireLevel, requirePointS
 import { countyOf } from '../../shared/security/scope';
 import { blindIndex, sealPerson, unseal } from '../../shared/security/crypto';
 import { currentVersion } from '../catalog/store';
+import { numberCase, numberingView, withCaseNumber } from './numbering';
+import { findByApplicant, findByNumber } from './lookup';
 import { bumpCounters, caseWithSteps, getCase, getKiosk, getPoint, provisionalMarkers, readForAccept, syncProvisionalMarkers } from './store';
 
 /**
@@ -175,7 +177,10 @@ const kioskActor = (a: Extract<Acceptor, { kind: 'kiosk' }>, pointName: string) 
   actorName: `${pointName}自助终端（${a.terminalId}）`,
 });
 
-export async function acceptCase(ctx: RequestCtx, body: AcceptInput) {
+/** Accepts once more if another acceptance in the county took the number meanwhile. */
+export const acceptCase = (ctx: RequestCtx, body: AcceptInput) => withCaseNumber(() => acceptOnce(ctx, body));
+
+async function acceptOnce(ctx: RequestCtx, body: AcceptInput) {
   const principal = ctx.principal;
   const terminalId = ctx.terminalId;
   const acceptor: Acceptor =
@@ -250,8 +255,11 @@ export async function acceptCase(ctx: RequestCtx, body: AcceptInput) {
   ]);
   const county = countyOf(point.regionPath) ?? point.scopeBucket;
   const kiosk = acceptor.kind === 'kiosk' ? kioskActor(acceptor, point.name) : undefined;
+  const numbering = await numberCase(county, acceptDate);
   const c: CaseAttrs = {
     id: newId(),
+    number: numbering.number,
+    checkCode: numbering.checkCode,
     itemCode: item.code,
     itemName: item.nameZh,
     catalogVersion: item.version,
@@ -319,6 +327,7 @@ export async function acceptCase(ctx: RequestCtx, body: AcceptInput) {
   bumpCounters(tx, c, ctx.now, counters);
   // A case closed on the spot has a fixed verdict: no provisional marker.
   if (final.status !== 'completed') syncProvisionalMarkers(tx, c.id, [], c.provisionalYears, c.dueDate);
+  numbering.claim(tx, c.id);
   await tx.commit();
   // A kiosk screen is shared: the reply shows the numbers masked even to the applicant.
   return caseView(ctx, final, { reveal: false });
@@ -558,9 +567,13 @@ export async function getCaseById(ctx: RequestCtx, id: string) {
 
 export async function listCases(
   ctx: RequestCtx,
-  q: { limit: number; cursor?: string; point?: string; status?: CaseStatus; overdue?: 'true' | 'false'; region?: string },
+  q: { limit: number; cursor?: string; point?: string; status?: CaseStatus; overdue?: 'true' | 'false'; region?: string; number?: string; applicantIdNumber?: string },
 ) {
   const p = caseReader(ctx);
+  if (q.number !== undefined || q.applicantIdNumber !== undefined) {
+    const found = q.number !== undefined ? { items: await findByNumber(ctx, p, q.number), nextCursor: null } : await findByApplicant(ctx, p, q.applicantIdNumber!, q.limit, q.cursor);
+    return { items: await Promise.all(found.items.map((c) => caseView(ctx, c, { reveal: false }))), nextCursor: found.nextCursor };
+  }
   const today = dateShanghai(ctx.now);
   const statuses: CaseStatus[] = q.status ? [q.status] : [...CASE_STATUSES];
   const onlyOperator = p.roles.every((r) => r === 'operator');
@@ -700,6 +713,7 @@ async function caseView(ctx: RequestCtx, c: CaseAttrs, opts: { reveal: boolean; 
       : { name: x.name, idNumber: x.idNumberMasked, phone: x.phoneMasked };
   return {
     id: c.id,
+    ...numberingView(ctx, c),
     itemCode: c.itemCode,
     itemName: c.itemName,
     catalogVersion: c.catalogVersion,

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { logger } from '../../shared/log';
 import { Tx } from '../../shared/db/tx';
+import { claimSerial, isSerialRace } from '../../shared/db/serial';
 import { queryPages, strip, type PatternQuery } from '../../shared/db/store';
 import {
   BUSINESS_CATEGORIES,
@@ -250,15 +251,8 @@ export async function fileProblem(ctx: RequestCtx, body: z.output<typeof FilePro
       flowRound: 1,
       version: 1,
     };
-    const counterKey = ProblemCounter.key({ unitCode, year });
-    const tx = new Tx(ctx)
-      // The counter moves from the value read to the next one, or the whole filing retries.
-      .update(counterKey, 'SET #n = :next, #e = :e, unitCode = :u, #y = :y', {
-        condition: n === 0 ? 'attribute_not_exists(pk)' : '#n = :n',
-        names: { '#n': 'n', '#e': 'entity', '#y': 'year' },
-        values: { ':next': n + 1, ':e': 'ProblemCounter', ':u': unitCode, ':y': year, ...(n === 0 ? {} : { ':n': n }) },
-        conflict: { code: 'LEDGER_NUMBER_RACE', message: '台账编号并发冲突' },
-      })
+    // The counter moves from the value read to the next one, or the whole filing retries.
+    const tx = claimSerial(new Tx(ctx), store.ledgerCounter(unitCode, year), n)
       .put(Problem.item(problem))
       .put(event(ctx, problem, 'filed', body.description.slice(0, 200)))
       .put(event(ctx, problem, 'assigned', `${holding.holderName} 接办`))
@@ -272,7 +266,7 @@ export async function fileProblem(ctx: RequestCtx, body: z.output<typeof FilePro
     try {
       await tx.commit();
     } catch (err) {
-      if (err instanceof Conflict && (err.code === 'LEDGER_NUMBER_RACE' || err.code === 'TRANSACTION_CONFLICT') && attempt < 8) continue;
+      if (isSerialRace(err, store.ledgerCounter(unitCode, year)) && attempt < 8) continue;
       throw err;
     }
     const started = await startFlow(ctx, problem);

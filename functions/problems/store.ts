@@ -16,6 +16,7 @@ import {
 } from '../../shared/db/entities';
 import { monthShanghai, weekShanghai } from '../../shared/clock';
 import type { Tx } from '../../shared/db/tx';
+import { serialValue, type SerialCounter } from '../../shared/db/serial';
 
 export async function getProblem(id: string, consistent = false): Promise<ProblemAttrs | undefined> {
   return getItem<ProblemAttrs>(Problem.key({ id }), consistent);
@@ -25,9 +26,16 @@ export async function historyOf(id: string): Promise<ProblemEventAttrs[]> {
   return queryAll<ProblemEventAttrs>(problemHistory(id));
 }
 
+/** The ledger number's counter: per county (or city/province for filers above a county) and year. */
+export const ledgerCounter = (unitCode: string, year: string): SerialCounter => ({
+  key: ProblemCounter.key({ unitCode, year }),
+  entity: ProblemCounter.type,
+  attrs: { unitCode, year },
+  raceCode: 'LEDGER_NUMBER_RACE',
+});
+
 export async function counterValue(unitCode: string, year: string): Promise<number> {
-  const c = await getItem<{ n: number }>(ProblemCounter.key({ unitCode, year }), true);
-  return c?.n ?? 0;
+  return serialValue(ledgerCounter(unitCode, year));
 }
 
 export async function getDesignation(countyCode: string, businessCategory: string): Promise<ProblemDesignationAttrs | undefined> {

@@ -5,6 +5,7 @@ import { DOMAIN_APIS } from '../../functions/routes';
 import { routeKey, type RouteSpec } from '../../shared/http/route';
 import { config } from '../../shared/config';
 import { handler as authorizer } from '../../functions/auth/authorizer';
+import { serveConsole } from './console-static';
 
 /**
  * The laptop's API Gateway: each HTTP request becomes the HTTP API payload 2.0 event that the
@@ -154,7 +155,7 @@ export async function dispatch(req: IncomingMessage, body: Buffer, routes: Compi
   return handler(event, lambdaContext(requestId, match.domain));
 }
 
-export async function startLocalApi(opts: { port: number; host?: string; corsOrigins?: string[] }): Promise<LocalApi> {
+export async function startLocalApi(opts: { port: number; host?: string; corsOrigins?: string[]; serveConsole?: boolean }): Promise<LocalApi> {
   const routes = compileRoutes();
   const limit = config().maxBodyBytes;
   const cors = new Set(opts.corsOrigins ?? config().corsOrigins);
@@ -179,6 +180,8 @@ export async function startLocalApi(opts: { port: number; host?: string; corsOri
       res.end();
       return;
     }
+    // The web console (web/dist) on the same port, only for paths no API route matches.
+    if (opts.serveConsole && !routes.some((r) => r.regex.test(new URL(req.url ?? '/', 'http://localhost').pathname)) && serveConsole(req, res)) return;
     readBody(req, limit)
       .then((body) => {
         if (body === 'too_large') {

@@ -26,12 +26,15 @@ async function main(): Promise<void> {
 
   const table = await ensureTable(dynamoLocal.endpoint, config().tableName);
   const seeded = await seedBaseline({ sysAdminId: config().bootstrapSysAdminId, bizAdminId: config().bootstrapBizAdminId, now: new Date() });
-  const api = await startLocalApi({ port: PORT, host: process.env.HOST ?? '127.0.0.1' });
+  const { ensureConsoleBuilt } = await import('./console-static');
+  const consoleBuild = await ensureConsoleBuilt();
+  const api = await startLocalApi({ port: PORT, host: process.env.HOST ?? '127.0.0.1', serveConsole: true });
   const extras = await startLocalRuntimeExtras();
 
   const base = `http://localhost:${PORT}`;
   console.log(`
 就近办 jiujinban — local mode
+  console        ${base}/   kiosk ${base}/kiosk?terminal=<deviceId>   (${consoleBuild === 'built' ? 'built now' : 'build up to date'})
   API            ${base}   (OpenAPI: ${base}/openapi.json)
   DynamoDB Local ${dynamoLocal.endpoint}   table "${config().tableName}" ${table === 'created' ? '(created)' : '(kept from last start)'}
   data           ${DATA_DIR}

@@ -35,8 +35,8 @@ function checkContract(method: string, path: string, status: number, body: unkno
   }
 }
 
-export async function startTestApi(): Promise<TestApi> {
-  const api: LocalApi = await startLocalApi({ port: 0 });
+export async function startTestApi(opts: { serveConsole?: boolean } = {}): Promise<TestApi> {
+  const api: LocalApi = await startLocalApi({ port: 0, ...(opts.serveConsole ? { serveConsole: true } : {}) });
   const call: TestApi['call'] = async (method, path, opts = {}) => {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;

@@ -35,6 +35,10 @@ export interface CaseViolation {
 
 export interface CaseAttrs {
   id: string;
+  /** 蒲县-2026-000123: county, year of acceptance (Asia/Shanghai), serial per county and year (numbering.ts). */
+  number: string;
+  /** 6 characters printed on the receipt: with the number, the public status lookup. */
+  checkCode: string;
   itemCode: string;
   itemName: string;
   /** The catalogue version and the item as it stood when the case was accepted. */
@@ -105,6 +109,43 @@ export const casesOfPoint = (pointId: string) => ({ index: 'gsi3' as const, pk: 
 export const pointStatusPrefix = (status: CaseStatus) => `${status}#`;
 export const pointStatusDueBefore = (status: CaseStatus, before: string): [string, string] => [`${status}#`, `${status}#${before}`];
 export const pointStatusDueFrom = (status: CaseStatus, from: string): [string, string] => [`${status}#${from}`, `${status}#\uffff`];
+
+/** The case-number counter per county and year (the serial in 蒲县-2026-000123). */
+export const CaseNumberCounter = defineEntity<{ countyCode: string; year: string; n: number }, { countyCode: string; year: string }>({
+  type: 'CaseNumberCounter',
+  key: ({ countyCode, year }) => ({ pk: `CASE_COUNTER#${countyCode}`, sk: `YEAR#${year}` }),
+});
+
+/**
+ * A case number's pointer to its case, written with the case (a number is never reused):
+ * GET /cases?number= and the public status lookup are GetItems.
+ */
+export interface CaseNumberAttrs {
+  number: string;
+  caseId: string;
+  scopeBucket: string;
+}
+export const CaseNumber = defineEntity<CaseNumberAttrs, { number: string }>({
+  type: 'CaseNumber',
+  key: ({ number }) => ({ pk: `CASENO#${number}`, sk: 'CASENO' }),
+});
+
+/**
+ * Wrong check codes for one case number (known or not, so that the lockout is no oracle
+ * either) in the current window; expires by TTL.
+ */
+export interface StatusLookupFailuresAttrs {
+  number: string;
+  failures: number;
+  windowStart: string;
+  lockedUntil?: string;
+  ttl: number;
+  version: number;
+}
+export const StatusLookupFailures = defineEntity<StatusLookupFailuresAttrs, { number: string }>({
+  type: 'StatusLookupFailures',
+  key: ({ number }) => ({ pk: `CASENO#${number}`, sk: 'STATUS_FAILURES' }),
+});
 
 /** One step of a case (C6): who, role, where (point, terminal), when, what. Never deleted. */
 export interface CaseStepAttrs {
