@@ -34,6 +34,7 @@ import {
 } from './milestones';
 import type { Period } from './period';
 import * as sources from './sources';
+import { NO_WORKPLAN, readWorkplan, workplanFigures, type WorkplanInputs } from './workplan';
 
 export interface Inputs {
   region: RegionAttrs;
@@ -53,6 +54,8 @@ export interface Inputs {
   funds: PointFundAttrs[];
   expenditures: ExpenditureAttrs[];
   itemNames: Map<string, string>;
+  /** Training, publicity and the tasks' hand records (functions/reports/workplan.ts). */
+  workplan?: WorkplanInputs;
 }
 
 /** A point's counters for a month or a week (CaseCounter / CaseWeekCounter). */
@@ -68,11 +71,12 @@ export async function readInputs(region: RegionAttrs, period: Period, now: Date)
   const year = Number(period.end.slice(0, 4));
   const weekly = period.type === 'weekly';
   const pointsRead = sources.readPoints(slices);
-  const [subRegions, points, devices, accounts, counters, overdueCases, problemStats, openProblems, funds, expenditures, itemNames] = await Promise.all([
+  const accountsRead = sources.readAccounts(slices);
+  const [subRegions, points, devices, accounts, counters, overdueCases, problemStats, openProblems, funds, expenditures, itemNames, workplan] = await Promise.all([
     regionChildren(region.code),
     pointsRead,
     sources.readDevices(slices),
-    sources.readAccounts(slices),
+    accountsRead,
     weekly ? pointsRead.then((ps) => sources.readWeekCounters(ps, period.key)) : sources.readCaseCounters(slices, period.months),
     sources.readOverdueCases(slices, asOf),
     sources.readProblemStats(slices, weekly ? [period.key] : period.months),
@@ -80,8 +84,9 @@ export async function readInputs(region: RegionAttrs, period: Period, now: Date)
     sources.readPointFunds(slices, year),
     sources.readExpenditures(slices, period),
     sources.readItemNames(),
+    readWorkplan(region, slices, period, accountsRead),
   ]);
-  return { region, subRegions, period, now, points, devices, accounts, counters, overdueCases, problemStats, openProblems, funds, expenditures, itemNames };
+  return { region, subRegions, period, now, points, devices, accounts, counters, overdueCases, problemStats, openProblems, funds, expenditures, itemNames, workplan };
 }
 
 // ── figures ────────────────────────────────────────────────────────────────────────────────
@@ -160,6 +165,9 @@ export interface PointRow {
   needsKiosk: boolean;
   kioskDebugged: boolean;
   activeOperators: number;
+  /** Active operators who attended a session of the required kind, and whether all did. */
+  operatorsTrained: number;
+  staffTrained: boolean;
   cases: CaseFigures;
   overdueOpen: number;
   completionRate: number | null;
@@ -183,6 +191,8 @@ export interface UnitRow {
   kioskNeeded: number;
   kioskDebugged: number;
   pointsWithOperator: number;
+  pointsStaffTrained: number;
+  publicity: { activities: number; people: number; copies: number; yearToDate: number };
   cases: CaseFigures;
   overdueOpen: number;
   completionRate: number | null;
@@ -203,7 +213,7 @@ export interface UnitRow {
 }
 
 /** Score weights (docs/reports.md). A component with no data is left out and the rest re-weighted. */
-export const WEIGHTS = { progress: 30, kiosk: 10, accounts: 10, onTime: 20, notification: 10, ratings: 10, activity: 10 } as const;
+export const WEIGHTS = { progress: 30, kiosk: 10, accounts: 10, onTime: 20, notification: 10, ratings: 10, activity: 10, training: 10, publicity: 5 } as const;
 export type Component = keyof typeof WEIGHTS;
 export const COMPONENT_NAMES: Record<Component, string> = {
   progress: '建设进度',
@@ -213,6 +223,8 @@ export const COMPONENT_NAMES: Record<Component, string> = {
   notification: '一次性告知',
   ratings: '好差评',
   activity: '办件开展',
+  training: '人员培训',
+  publicity: '宣传活动',
 };
 
 export function scoreOf(components: Record<Component, number | null>): number | null {
@@ -263,6 +275,9 @@ export function computeReport(inp: Inputs) {
   const required = requiredStageOn(periodEnd);
   const kioskDue = PLAN_MILESTONES.find((m) => m.key === 'kiosks_half')!.due <= periodEnd;
   const accountsDue = PLAN_MILESTONES.find((m) => m.key === 'accounts')!.due <= periodEnd;
+  const trainingDue = PLAN_MILESTONES.find((m) => m.key === 'staff_trained')!.due <= periodEnd;
+  const publicityDue = PLAN_MILESTONES.find((m) => m.key === 'publicity')!.due <= periodEnd;
+  const wp = workplanFigures({ ...inp, workplan: inp.workplan ?? NO_WORKPLAN }, period, inp.now);
 
   const livePoints = inp.points.filter((p) => p.stage !== 'closed');
   const devicesByPoint = new Map<string, DeviceAttrs[]>();
@@ -291,6 +306,7 @@ export function computeReport(inp: Inputs) {
     const fund = fundByPoint.get(p.id);
     const operators = operatorsByPoint.get(p.id) ?? 0;
     const rank = p.stage === 'suspended' ? -1 : stageRank(p.stage);
+    const trained = wp.byPoint.get(p.id) ?? { operators: 0, operatorsTrained: 0, staffTrained: false };
     const components: Record<Component, number | null> = {
       progress: required ? Math.max(0, rank) / stageRank(required.stage) : null,
       kiosk: needsKiosk && kioskDue ? (kioskDebugged ? 1 : 0) : null,
@@ -299,6 +315,8 @@ export function computeReport(inp: Inputs) {
       notification: cases.accepted > 0 ? 1 - cases.violations / cases.accepted : null,
       ratings: cases.ratingCount > 0 ? cases.ratingSum / cases.ratingCount / 5 : null,
       activity: OPERATING.includes(p.stage) ? (cases.accepted > 0 ? 1 : 0) : null,
+      training: trainingDue && p.stage !== 'closed' ? (trained.staffTrained ? 1 : 0) : null,
+      publicity: null,
     };
     const lags: string[] = [];
     if (p.stage === 'suspended') lags.push('服务点暂停');
@@ -306,6 +324,7 @@ export function computeReport(inp: Inputs) {
       lags.push(`建设进度滞后：当前「${STAGE_NAMES[p.stage]}」，应于${required.due}前达到「${STAGE_NAMES[required.stage]}」`);
     if (components.kiosk === 0) lags.push('自助设备未完成安装调试');
     if (components.accounts === 0) lags.push('无在岗操作员账号');
+    if (components.training === 0 && trained.operators > 0) lags.push(`在岗操作员未全部参加业务培训（${trained.operatorsTrained}/${trained.operators}）`);
     if (components.onTime !== null && components.onTime < 0.9) lags.push(`按时办结率 ${pct(components.onTime)}`);
     if (cases.violations > 0) lags.push(`一次性告知违规 ${cases.violations} 次`);
     if (cases.badRatings > 0) lags.push(`差评 ${cases.badRatings} 条`);
@@ -323,6 +342,8 @@ export function computeReport(inp: Inputs) {
       needsKiosk,
       kioskDebugged,
       activeOperators: operators,
+      operatorsTrained: trained.operatorsTrained,
+      staffTrained: trained.staffTrained,
       cases,
       overdueOpen: overdueByPoint.get(p.id) ?? 0,
       completionRate: ratio(cases.closed, cases.accepted),
@@ -365,6 +386,9 @@ export function computeReport(inp: Inputs) {
     const withOperator = rows.filter((r) => r.activeOperators > 0).length;
     const operating = rows.filter((r) => OPERATING.includes(r.stage));
     const stageBehind = rows.filter((r) => r.lags.some((l) => l.startsWith('建设进度滞后') || l === '服务点暂停')).length;
+    const staffTrained = rows.filter((r) => r.staffTrained).length;
+    const unitPath = inp.subRegions.find((r) => r.code === code)?.path;
+    const publicity = unitPath ? wp.publicityOf(unitPath) : { activities: 0, people: 0, copies: 0, yearToDate: 0 };
     const components: Record<Component, number | null> = {
       progress: progressVals.length ? Math.min(1, progressVals.reduce((a, b) => a + b, 0) / progressVals.length) : null,
       kiosk: kioskDue && kioskNeeded > 0 ? kioskDebugged / kioskNeeded : null,
@@ -373,12 +397,16 @@ export function computeReport(inp: Inputs) {
       notification: cases.accepted > 0 ? 1 - cases.violations / cases.accepted : null,
       ratings: cases.ratingCount > 0 ? cases.ratingSum / cases.ratingCount / 5 : null,
       activity: operating.length > 0 ? operating.filter((r) => r.cases.accepted > 0).length / operating.length : null,
+      training: trainingDue && rows.length > 0 ? staffTrained / rows.length : null,
+      publicity: publicityDue && rows.length > 0 && unitPath ? (publicity.yearToDate > 0 ? 1 : 0) : null,
     };
     const overdueOpen = rows.reduce((a, r) => a + r.overdueOpen, 0);
     const lags: string[] = [];
     if (stageBehind > 0) lags.push(`${stageBehind} 个服务点建设进度滞后`);
     if (components.kiosk !== null && components.kiosk < 1) lags.push(`自助设备安装调试 ${kioskDebugged}/${kioskNeeded}`);
     if (components.accounts !== null && components.accounts < 1) lags.push(`${rows.length - withOperator} 个服务点无在岗操作员`);
+    if (components.training !== null && components.training < 1) lags.push(`人员培训滞后：${rows.length - staffTrained} 个服务点工作人员未全部参加业务培训`);
+    if (components.publicity === 0) lags.push('本年度未开展宣传活动');
     if (components.onTime !== null && components.onTime < 0.9) lags.push(`按时办结率 ${pct(components.onTime)}`);
     if (cases.violations > 0) lags.push(`一次性告知违规 ${cases.violations} 次`);
     if (cases.badRatings > 0) lags.push(`差评 ${cases.badRatings} 条`);
@@ -394,6 +422,8 @@ export function computeReport(inp: Inputs) {
       kioskNeeded,
       kioskDebugged,
       pointsWithOperator: withOperator,
+      pointsStaffTrained: staffTrained,
+      publicity,
       cases,
       overdueOpen,
       completionRate: ratio(cases.closed, cases.accepted),
@@ -447,8 +477,12 @@ export function computeReport(inp: Inputs) {
     } else if (measure.kind === 'funded') {
       of = livePoints.length;
       done = livePoints.filter((p) => (fundByPoint.get(p.id)?.allocatedFen ?? 0) > 0).length;
+    } else if (measure.kind === 'taskCheck') {
+      const check = wp.tasks.find((t) => t.no === measure.task)?.checks.find((c) => c.key === measure.check);
+      of = check?.of ?? 0;
+      done = check?.done ?? 0;
     }
-    const target = measure.kind === 'untracked' ? null : measure.targetPct / 100;
+    const target = measure.kind === 'untracked' ? null : measure.kind === 'taskCheck' ? 1 : measure.targetPct / 100;
     const rate = done !== null && of !== null ? ratio(done, of) : null;
     const status =
       measure.kind === 'untracked' ? 'untracked' : !due ? 'not_due' : rate !== null && target !== null && rate >= target ? 'met' : 'behind';
@@ -537,6 +571,7 @@ export function computeReport(inp: Inputs) {
       spentInPeriodFen: inp.expenditures.reduce((a, e) => a + e.amountFen, 0),
       pointsFunded: inp.funds.filter((f) => f.allocatedFen > 0).length,
     },
+    ...wp.sections,
     ratings: {
       count: totalCases.ratingCount,
       average: totalCases.ratingCount > 0 ? Math.round((100 * totalCases.ratingSum) / totalCases.ratingCount) / 100 : null,
@@ -553,6 +588,9 @@ export function computeReport(inp: Inputs) {
     overdueCases: inp.overdueCases.length,
     problemsOpen: sections.problems.open,
     balanceFen: sections.funds.balanceFen,
+    pointsStaffTrained: wp.sections.training.pointsStaffTrained,
+    publicityActivities: wp.sections.publicity.activities,
+    tasksOverdue: wp.tasks.filter((t) => t.state === 'overdue').length,
   };
 
   const weekly = period.type === 'weekly';
@@ -608,6 +646,8 @@ function coverageNotes(type: string) {
     },
     { section: '资金', source: 'PointFund gsi3 / Expenditure gsi1', note: '下达、支出、结余为年度累计（截至生成时）；期内支出按支出日期' },
     { section: '好差评', source: 'CaseCounter (ratingSum/ratingCount/badRatings)', note: '差评为1–2分' },
-    { section: '宣传、动员', source: '—', note: '平台不记录宣传和动员活动，相应节点显示为“未跟踪”' },
+    { section: '培训', source: 'Training gsi1 (按区划×日期); StaffTraining (账号×培训类别, BatchGet)', note: '期内举办的培训为本区域组织的场次；服务点工作人员已培训＝每个在岗操作员均参加过业务培训（截至期末或生成时），在岗操作员为生成时状态' },
+    { section: '宣传', source: 'Publicity gsi1 (按区划×日期); Expenditure gsi1', note: '期内宣传活动、覆盖人数和份数；关联的宣传支出与资金台账中的宣传类支出对照' },
+    { section: '工作任务', source: 'TaskRecord (县×事项); 以及上述各项', note: '七项工作任务按截止日期评估（截至期末或生成时）：动员大会、报市等由县级登记，其余由各项记录得出' },
   ];
 }

@@ -6,6 +6,7 @@
 import { CHANNELS, DEVICE_STAGES, POINT_STAGES } from '../../shared/db/entities';
 import { DEVICE_STAGE_NAMES, STAGE_NAMES } from './milestones';
 import { COMPONENT_NAMES, type ReportContent } from './build';
+import { PUBLICITY_KINDS, PUBLICITY_KIND_NAMES } from '../../shared/db/entities';
 
 export type CellFormat = 'text' | 'int' | 'yuan' | 'pct' | 'score' | 'decimal';
 export interface Column {
@@ -184,6 +185,8 @@ export function reportTables(c: ReportContent): Table[] {
     ],
   });
   const unitHeader = c.region.level === 'county' ? '乡镇' : '下级单位';
+  // Reports stored before training, publicity and the tasks were tracked have none of these.
+  if (s.training) tables.push(...workplanTables(c, unitHeader));
   tables.push({
     sheet: `${unitHeader}排名`,
     columns: [
@@ -236,6 +239,60 @@ export function reportTables(c: ReportContent): Table[] {
     rows: c.coverage.map((x) => [x.section, x.source, x.note]),
   });
   return tables;
+}
+
+const TRAINING_KIND_NAMES: Record<string, string> = { system_operation: '系统登录与操作培训', business: '业务培训', other: '其他培训' };
+const ORGANISER_NAMES: Record<string, string> = { province: '省级组织', city: '市级组织', county: '县级组织', township: '乡镇组织' };
+
+/** 人员培训, 宣传活动 and 工作任务 (functions/reports/workplan.ts). */
+function workplanTables(c: ReportContent, unitHeader: string): Table[] {
+  const s = c.sections;
+  const tr = s.training;
+  const pub = s.publicity;
+  return [
+    {
+      sheet: '人员培训',
+      columns: [t('项目'), n('数量'), { header: '比率', format: 'pct' }],
+      rows: [
+        ['期内培训场次', tr.sessions, null],
+        ...Object.entries(tr.byKind).map(([k, v]) => [`　${TRAINING_KIND_NAMES[k] ?? k}`, v, null] as (string | number | null)[]),
+        ...Object.entries(tr.byOrganiser).map(([k, v]) => [`　${ORGANISER_NAMES[k] ?? k}`, v, null] as (string | number | null)[]),
+        ['期内培训参加人次', tr.attendedInSessions, null],
+        ['期内培训缺席人次', tr.absentInSessions, null],
+        ['在岗操作员', tr.operatorsActive, null],
+        ['已参加业务培训的操作员', tr.operatorsTrained, tr.operatorsActive > 0 ? tr.operatorsTrained / tr.operatorsActive : null],
+        ['服务点', tr.points, null],
+        ['工作人员均已培训的服务点', tr.pointsStaffTrained, tr.trainedShare],
+        ['县级业务骨干', tr.backbones, null],
+        ['参加省级系统操作培训的业务骨干', tr.backbonesTrained, tr.backbones > 0 ? tr.backbonesTrained / tr.backbones : null],
+        ...c.units.map((u) => [`${unitHeader}：${u.name}（已培训服务点/服务点）`, u.pointsStaffTrained, u.points > 0 ? u.pointsStaffTrained / u.points : null] as (string | number | null)[]),
+      ],
+    },
+    {
+      sheet: '宣传活动',
+      columns: [t('项目'), n('活动数'), n('覆盖人数'), n('份数'), { header: '金额（元）', format: 'yuan' }],
+      rows: [
+        ['期内宣传活动', pub.activities, pub.reachPeople, pub.reachCopies, pub.linkedSpentFen],
+        ...PUBLICITY_KINDS.map((k) => [`　${PUBLICITY_KIND_NAMES[k]}`, pub.byKind[k] ?? 0, null, null, null] as (string | number | null)[]),
+        ['本年累计宣传活动', pub.yearToDate, null, null, null],
+        ['资金台账期内宣传类支出', null, null, null, pub.ledgerPublicitySpentFen],
+        ['其中未关联宣传活动的支出（笔）', pub.ledgerPublicityUnlinked, null, null, null],
+        ...c.units.map((u) => [`${unitHeader}：${u.name}`, u.publicity.activities, u.publicity.people, u.publicity.copies, null] as (string | number | null)[]),
+      ],
+    },
+    {
+      sheet: '工作任务',
+      columns: [n('序号'), { header: '任务', format: 'text', width: 40 }, t('截止日期'), t('状态'), t('完成日期'), { header: '各项完成情况', format: 'text', width: 80 }],
+      rows: s.tasks.items.map((x) => [
+        x.no,
+        x.nameZh,
+        x.due,
+        x.stateName,
+        x.doneOn ?? '',
+        x.checks.map((ch) => `${ch.nameZh}${ch.byHand ? '（县级登记）' : ''}：${ch.met ? '已完成' : '未完成'} ${ch.done}/${ch.of}${ch.doneOn ? `（${ch.doneOn}）` : ''}`).join('；'),
+      ]),
+    },
+  ];
 }
 
 // ── CSV ──────────────────────────────────────────────────────────────────────────────────

@@ -11,3 +11,4 @@ export * from './cases';
 export * from './calendar';
 export * from './reports';
 export * from './problems';
+export * from './workplan';
