@@ -113,7 +113,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 冻结账号：所有会话立即失效 */
+        /** 冻结账号：所有会话立即失效；{reason:"leak", since} 时该账号自 since 起的办件操作全部进入县级复核队列 */
         post: operations["freezeAccount"];
         delete?: never;
         options?: never;
@@ -298,7 +298,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 办件列表：操作员本服务点，审核员本县（待审队列按到期日排序），督导本辖区；overdue=true 为在办已超期 */
+        /** 办件列表：操作员本服务点，审核员本县（待审队列按到期日排序），督导本辖区；overdue=true 为在办已超期。number= 按回执编号查找（本县可只输 2026-123 或 123），applicantIdNumber= 按申请人身份证号查找（记入操作日志）；辖区外的办件视同不存在 */
         get: operations["listCases"];
         put?: never;
         /** 受理办件：服务点业务操作员；或群众本人在已登记的自助终端上（电子社保卡扫码登录 + X-Terminal-Id，仅 self_service，申请人即本人，由服务点负责；需审核的即时报送县级，无需审核的当场办结） */
@@ -337,6 +337,23 @@ export interface paths {
         put?: never;
         /** 办结：结果送达方式 on_the_spot | phone | post（受理人） */
         post: operations["completeCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{id}/documents/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 办件文书（打印页的全部内容，申请人信息脱敏）：receipt 受理回执、notification 一次性告知书、supplement-notice 补正材料通知书（仅退回补正后，否则 409）；本服务点经办人员、县级审核人员及申请人本人 */
+        get: operations["caseDocument"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -438,6 +455,23 @@ export interface paths {
         };
         /** 某一版本及其全部事项（办件按受理时的版本查看） */
         get: operations["getCatalogVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 督导看板：某区划某期间的报告各部分，现算（与已存报告同一计数器、同一计算），不存储；trend 为最近 12 期 */
+        get: operations["getDashboard"];
         put?: never;
         post?: never;
         delete?: never;
@@ -606,7 +640,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 健康检查 */
+        /** 健康检查；deep=1 时读取一次数据表（不可达为 503 SERVICE_UNAVAILABLE） */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -643,6 +677,40 @@ export interface paths {
         /** 本接口的 OpenAPI 3.1 文档（由校验请求的同一组 zod 模式生成） */
         get: operations["openapi"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plan-tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 七项工作任务的完成情况（按截止日期）及县级登记事项 */
+        get: operations["planTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plan-tasks/records/{item}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 县级登记工作任务事项：实施方案批准、动员大会、报市（更正须带 version） */
+        put: operations["recordTaskItem"];
         post?: never;
         delete?: never;
         options?: never;
@@ -783,6 +851,40 @@ export interface paths {
         };
         /** 服务点阶段变更记录 */
         get: operations["listStageHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/points/{id}/training": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 服务点工作人员培训情况：每个在岗操作员是否参加业务培训 */
+        get: operations["pointStaffTraining"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/points/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 服务点覆盖：半径（默认 5 公里）内无正式运行服务点的行政村/社区，及未录入经纬度的服务点 */
+        get: operations["pointCoverage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1047,6 +1149,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/publicity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 区域内的宣传活动，按日期 */
+        get: operations["listPublicity"];
+        put?: never;
+        /** 登记宣传活动（服务点或乡镇），可关联宣传类补助资金支出 */
+        post: operations["createPublicity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/re-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 复核队列（账号泄露冻结后）：本县审核员；不含本人操作和本人参与过的办件 */
+        get: operations["listReReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/re-reviews/{id}/clear": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 复核结论：confirmed（无误）或 flagged（有误，办件标记，申请人可见） */
+        post: operations["clearReReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/reports": {
         parameters: {
             query?: never;
@@ -1099,6 +1253,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/trainings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 区域内组织的培训及上级组织的培训，按日期 */
+        get: operations["listTrainings"];
+        put?: never;
+        /** 登记培训（省、市、县或乡镇组织；管理员） */
+        post: operations["createTraining"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/trainings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 培训及参训情况（本人范围内的账号） */
+        get: operations["getTraining"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/trainings/{id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记参训情况（参加/缺席，每次最多 40 人；重复提交不重复计数） */
+        post: operations["recordAttendance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1122,6 +1328,11 @@ export interface components {
             regionCode: string;
             regionPath: string;
             requestId?: string;
+            reReview?: {
+                already: number;
+                more: boolean;
+                queued: number;
+            };
             roles: ("sys_admin" | "biz_admin" | "operator" | "reviewer" | "supervisor")[];
             /** @enum {string} */
             status: "active" | "frozen" | "locked" | "deregistered";
@@ -1300,6 +1511,7 @@ export interface components {
             catalogVersion: number;
             /** @enum {string} */
             channel: "window" | "self_service" | "assisted" | "home_visit";
+            checkCode?: string;
             decision?: {
                 at: string;
                 byName: string;
@@ -1307,11 +1519,17 @@ export interface components {
                 reason?: string;
             };
             dueDate: string;
+            flagged?: {
+                action: string;
+                at: string;
+                note: string;
+            };
             id: string;
             itemCode: string;
             itemName: string;
             materialsNotified: string[];
             materialsReceived: string[];
+            number: string;
             onTime?: boolean;
             overdue: boolean;
             paused: boolean;
@@ -1336,6 +1554,7 @@ export interface components {
                 delivery: "on_the_spot" | "phone" | "post";
                 text: string;
             };
+            risk?: components["schemas"]["CaseRisk"];
             /** @enum {string} */
             status: "accepted" | "submitted" | "returned" | "approved" | "rejected" | "completed";
             steps?: {
@@ -1365,17 +1584,100 @@ export interface components {
             }[];
             warning: boolean;
         };
+        CaseDocument: {
+            acceptDate: string;
+            acceptedAt: string;
+            applicant: {
+                idNumber: string;
+                name: string;
+                phone: string;
+            };
+            calendarProvisional: boolean;
+            caseId: string;
+            catalogVersion: number;
+            /** @enum {string} */
+            channel: "window" | "self_service" | "assisted" | "home_visit";
+            checkCode: string;
+            clerk: {
+                id: string;
+                name: string;
+            };
+            dueDate: string;
+            issuedAt: string;
+            itemCode: string;
+            itemName: string;
+            /** @enum {string} */
+            kind: "receipt" | "notification" | "supplement-notice";
+            materialsNotified: string[];
+            materialsOutstanding: string[];
+            materialsReceived: string[];
+            needsReview: boolean;
+            notification?: {
+                channels: ("window" | "self_service" | "assisted" | "home_visit")[];
+                complaintPhone?: string;
+                fees?: string;
+                itemName: string;
+                legalBasis?: string;
+                materials: string[];
+                procedure: string[];
+                timeLimitWorkingDays: number;
+            };
+            number: string;
+            point: {
+                address?: string;
+                id: string;
+                name: string;
+                phone?: string;
+            };
+            proxy?: {
+                idNumber: string;
+                name: string;
+                phone: string;
+                relation: string;
+            };
+            /** @enum {string} */
+            status: "accepted" | "submitted" | "returned" | "approved" | "rejected" | "completed";
+            statusQrContent: string;
+            statusUrl: string;
+            supplement?: {
+                askedAt: string;
+                askedBy: string;
+                missingMaterials: string[];
+                reason?: string;
+            };
+            timeLimitWorkingDays: number;
+            title: string;
+        };
+        CaseRisk: {
+            basis: {
+                ahead: number;
+                aheadCapped: boolean;
+                decisions: number;
+                dueDate: string;
+                perWorkingDay: number;
+                slackWorkingDays: number;
+                text: string;
+                weeks: string[];
+                workingDays: number;
+                workingDaysNeeded: number;
+            };
+            expectedDecisionDate: string;
+            /** @enum {string} */
+            level: "low" | "medium" | "high";
+        };
         CatalogItem: {
             category: string;
             channels: ("window" | "self_service" | "assisted" | "home_visit")[];
             code: string;
+            complaintPhone?: string;
+            fees?: string;
             group: string;
             legalBasis?: string;
             materials: string[];
             nameEn: string;
             nameZh: string;
             needsReview: boolean;
-            procedure?: string;
+            procedure?: string[];
             /** @enum {string} */
             review: "none" | "county";
             timeLimitWorkingDays: number;
@@ -1395,6 +1697,125 @@ export interface components {
             /** @enum {string} */
             status: "writing" | "published";
             version: number;
+        };
+        Dashboard: {
+            asOf: string;
+            assessment?: {
+                [key: string]: unknown;
+            }[];
+            coverage: {
+                note: string;
+                section: string;
+                source: string;
+            }[];
+            /** @enum {boolean} */
+            live: true;
+            period: {
+                end: string;
+                key: string;
+                start: string;
+            };
+            periodInProgress: boolean;
+            points?: {
+                [key: string]: unknown;
+            }[];
+            ranking: {
+                laggards: {
+                    points: {
+                        lags: string[];
+                        name: string;
+                        pointId: string;
+                        rank: number;
+                        score: number | null;
+                        unitName: string;
+                    }[];
+                    units: {
+                        code: string;
+                        lags: string[];
+                        name: string;
+                        rank: number;
+                        score: number | null;
+                    }[];
+                };
+                points?: {
+                    name: string;
+                    pointId: string;
+                    rank: number;
+                    score: number | null;
+                    unitName: string;
+                }[];
+                units: {
+                    code: string;
+                    name: string;
+                    rank: number;
+                    score: number | null;
+                }[];
+                weights: {
+                    [key: string]: number;
+                };
+            };
+            region: {
+                code: string;
+                level: string;
+                name: string;
+                path: string;
+            };
+            sections: {
+                [key: string]: unknown;
+            };
+            summary: {
+                [key: string]: number | null;
+            };
+            trend: components["schemas"]["DashboardTrendPoint"][];
+            /**
+             * @description weekly 周小结 · monthly 月盘点 · quarterly 季考评
+             * @enum {string}
+             */
+            type: "weekly" | "monthly" | "quarterly";
+            units: {
+                [key: string]: unknown;
+            }[];
+        };
+        DashboardTrendPoint: {
+            cases: {
+                accepted: number;
+                closed: number;
+                completionRate: number | null;
+                late: number;
+                onTime: number;
+                onTimeRate: number | null;
+                violations: number;
+            };
+            end: string;
+            funds: {
+                spentInPeriodFen: number;
+            };
+            milestones: {
+                key: string;
+                rate: number | null;
+                status: string;
+            }[];
+            period: string;
+            problems: {
+                answered: number;
+                escalated: number;
+                filed: number;
+                resolved: number;
+            };
+            ratings: {
+                average: number | null;
+                bad: number;
+                count: number;
+            };
+            start: string;
+            summary: {
+                [key: string]: number | null;
+            };
+            units: {
+                code: string;
+                name: string;
+                score: number | null;
+            }[];
         };
         Device: {
             assetNumber?: string;
@@ -1459,6 +1880,52 @@ export interface components {
             roles?: string[];
             status?: string;
         };
+        PlanTask: {
+            byHand: ("plan_approved" | "mobilisation_meeting" | "account_forms_to_city" | "acceptance_reported_to_city")[];
+            checks: {
+                byHand: boolean;
+                done: number;
+                doneOn: string | null;
+                key: string;
+                met: boolean;
+                nameZh: string;
+                of: number;
+                rate: number | null;
+            }[];
+            doneOn: string | null;
+            due: string;
+            key: string;
+            nameZh: string;
+            no: number;
+            /** @enum {string} */
+            state: "done" | "done_late" | "in_progress" | "overdue";
+            stateName: string;
+        };
+        PlanTaskRecord: {
+            countyCode: string;
+            date: string;
+            /**
+             * @description plan_approved 实施方案经县委县政府批准 · mobilisation_meeting 动员大会 · account_forms_to_city 用户申请（变更）单报市 · acceptance_reported_to_city 验收情况报市
+             * @enum {string}
+             */
+            item: "plan_approved" | "mobilisation_meeting" | "account_forms_to_city" | "acceptance_reported_to_city";
+            itemName: string;
+            note?: string;
+            recordedAt: string;
+            recordedBy: {
+                accountId: string;
+                name: string;
+            };
+            reference?: string;
+            version: number;
+        };
+        PlanTasks: {
+            asOf: string;
+            records: components["schemas"]["PlanTaskRecord"][];
+            regionCode: string;
+            regionName: string;
+            tasks: components["schemas"]["PlanTask"][];
+        };
         Point: {
             address: string;
             baseStandard?: {
@@ -1484,6 +1951,7 @@ export interface components {
                 lng: number;
             };
             name: string;
+            phone?: string;
             regionCode: string;
             regionPath: string;
             /** @enum {string} */
@@ -1492,6 +1960,80 @@ export interface components {
             stage: "planned" | "set_up" | "agreement_signed" | "accounts_configured" | "trial_run" | "accepted" | "in_operation" | "suspended" | "closed";
             stageDate?: string;
             version: number;
+        };
+        PointCoverage: {
+            covered: number;
+            points: {
+                id: string;
+                /** @enum {string} */
+                kind: "township" | "community_committee" | "village" | "community";
+                location?: {
+                    lat: number;
+                    lng: number;
+                };
+                name: string;
+                regionCode: string;
+                /** @enum {string} */
+                stage: "planned" | "set_up" | "agreement_signed" | "accounts_configured" | "trial_run" | "accepted" | "in_operation" | "suspended" | "closed";
+            }[];
+            pointsWithoutLocation: {
+                id: string;
+                /** @enum {string} */
+                kind: "township" | "community_committee" | "village" | "community";
+                location?: {
+                    lat: number;
+                    lng: number;
+                };
+                name: string;
+                regionCode: string;
+                /** @enum {string} */
+                stage: "planned" | "set_up" | "agreement_signed" | "accounts_configured" | "trial_run" | "accepted" | "in_operation" | "suspended" | "closed";
+            }[];
+            radiusMeters: number;
+            region: {
+                code: string;
+                level: string;
+                name: string;
+            };
+            uncovered: {
+                code: string;
+                name: string;
+                nearest?: {
+                    distanceMeters: number;
+                    name: string;
+                    pointId: string;
+                };
+                ownPoint?: {
+                    id: string;
+                    name: string;
+                    /** @enum {string} */
+                    stage: "planned" | "set_up" | "agreement_signed" | "accounts_configured" | "trial_run" | "accepted" | "in_operation" | "suspended" | "closed";
+                };
+                /**
+                 * @description 范围内无运行中服务点 · 位置未录入，无法判断
+                 * @enum {string}
+                 */
+                reason: "no_point_in_range" | "location_unknown";
+                township?: {
+                    code: string;
+                    name: string;
+                };
+            }[];
+            villages: number;
+        };
+        PointStaffTraining: {
+            operators: {
+                accountId: string;
+                name: string;
+                trainedOn: string | null;
+            }[];
+            pointId: string;
+            /**
+             * @description system_operation 省组织的系统登录与操作培训（业务骨干）· business 业务培训（服务点工作人员须参加）· other 其他
+             * @enum {string}
+             */
+            requiredKind: "system_operation" | "business" | "other";
+            trained: boolean;
         };
         PointStageChange: {
             date: string;
@@ -1588,6 +2130,38 @@ export interface components {
             /** @enum {string} */
             status: "open" | "answered" | "resolved";
         };
+        Publicity: {
+            date: string;
+            expenditure?: {
+                amountFen: number;
+                date: string;
+                id: string;
+                voucherNumber: string;
+            };
+            id: string;
+            /**
+             * @description central_booth 集中宣传点 · poster 海报 · materials 宣传材料 · wechat_push 微信群推送 · video 宣传片 · interactive 互动体验
+             * @enum {string}
+             */
+            kind: "central_booth" | "poster" | "materials" | "wechat_push" | "video" | "interactive";
+            kindName: string;
+            note?: string;
+            place?: string;
+            pointId?: string;
+            pointName?: string;
+            reach: {
+                copies: number;
+                people: number;
+            };
+            recordedAt: string;
+            recordedBy: {
+                accountId: string;
+                name: string;
+            };
+            regionCode: string;
+            regionName: string;
+            title?: string;
+        };
         PublicPoint: {
             address: string;
             channels: string[];
@@ -1603,6 +2177,7 @@ export interface components {
                 lng: number;
             };
             name: string;
+            phone?: string;
             regionCode: string;
         };
         QrSessionCreated: {
@@ -1671,6 +2246,100 @@ export interface components {
              */
             type: "weekly" | "monthly" | "quarterly";
         };
+        ReReview: {
+            action: string;
+            actorId: string;
+            actorName?: string;
+            case?: {
+                applicantIdNumber: string;
+                applicantName: string;
+                dueDate: string;
+                itemCode: string;
+                itemName: string;
+                pointName: string;
+                status: string;
+            };
+            caseId: string;
+            clearedAt?: string;
+            clearedByName?: string;
+            id: string;
+            note?: string;
+            /** @enum {string} */
+            outcome?: "confirmed" | "flagged";
+            pointId?: string;
+            queuedAt: string;
+            since: string;
+            /** @enum {string} */
+            status: "open" | "cleared";
+            stepAt: string;
+            version: number;
+        };
+        Training: {
+            absent: number;
+            attended: number;
+            date: string;
+            id: string;
+            /**
+             * @description system_operation 省组织的系统登录与操作培训（业务骨干）· business 业务培训（服务点工作人员须参加）· other 其他
+             * @enum {string}
+             */
+            kind: "system_operation" | "business" | "other";
+            /** @enum {string} */
+            mode: "onsite" | "online";
+            note?: string;
+            /** @enum {string} */
+            organiserLevel: "province" | "city" | "county" | "township";
+            organiserRegionCode: string;
+            organiserRegionName: string;
+            place?: string;
+            recordedAt: string;
+            recordedBy: {
+                accountId: string;
+                name: string;
+            };
+            topic: string;
+            trainer: string;
+            updatedAt?: string;
+        };
+        TrainingAttendee: {
+            accountId: string;
+            attended: boolean;
+            name: string;
+            note?: string;
+            pointId?: string;
+            recordedAt: string;
+            regionCode: string;
+            roles: string[];
+            version: number;
+        };
+        TrainingDetail: {
+            absent: number;
+            attended: number;
+            attendees: components["schemas"]["TrainingAttendee"][];
+            date: string;
+            id: string;
+            /**
+             * @description system_operation 省组织的系统登录与操作培训（业务骨干）· business 业务培训（服务点工作人员须参加）· other 其他
+             * @enum {string}
+             */
+            kind: "system_operation" | "business" | "other";
+            /** @enum {string} */
+            mode: "onsite" | "online";
+            note?: string;
+            /** @enum {string} */
+            organiserLevel: "province" | "city" | "county" | "township";
+            organiserRegionCode: string;
+            organiserRegionName: string;
+            place?: string;
+            recordedAt: string;
+            recordedBy: {
+                accountId: string;
+                name: string;
+            };
+            topic: string;
+            trainer: string;
+            updatedAt?: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1705,6 +2374,7 @@ export interface operations {
                         items: components["schemas"]["AccountRequest"][];
                         nextCursor: string | null;
                     };
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -1968,7 +2638,10 @@ export interface operations {
     decideAccountRequest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2081,6 +2754,7 @@ export interface operations {
                         items: components["schemas"]["Account"][];
                         nextCursor: string | null;
                     };
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -2328,7 +3002,10 @@ export interface operations {
     deregisterAccount: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2420,7 +3097,10 @@ export interface operations {
     freezeAccount: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2430,6 +3110,8 @@ export interface operations {
             content: {
                 "application/json": {
                     reason?: string;
+                    /** Format: date-time */
+                    since?: string;
                     version?: number;
                 };
             };
@@ -2604,7 +3286,10 @@ export interface operations {
     unfreezeAccount: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2696,7 +3381,10 @@ export interface operations {
     unlockAccount: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2899,6 +3587,7 @@ export interface operations {
                         items: components["schemas"]["AuditEntry"][];
                         nextCursor: string | null;
                     };
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -2969,7 +3658,10 @@ export interface operations {
     logout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3359,8 +4051,11 @@ export interface operations {
     listCases: {
         parameters: {
             query?: {
+                /** @description 居民身份证号 (GB 11643, 18 位，含校验码) */
+                applicantIdNumber?: string;
                 cursor?: string;
                 limit?: number;
+                number?: string;
                 overdue?: "true" | "false";
                 point?: string;
                 region?: string;
@@ -3382,6 +4077,7 @@ export interface operations {
                         items: components["schemas"]["Case"][];
                         nextCursor: string | null;
                     };
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -3654,7 +4350,10 @@ export interface operations {
     completeCase: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3749,10 +4448,99 @@ export interface operations {
             };
         };
     };
-    rateCase: {
+    caseDocument: {
         parameters: {
             query?: never;
             header?: never;
+            path: {
+                id: string;
+                kind: "receipt" | "notification" | "supplement-notice";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDocument"];
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rateCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3844,7 +4632,10 @@ export interface operations {
     reviewCase: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3939,7 +4730,10 @@ export interface operations {
     submitCase: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4031,7 +4825,10 @@ export interface operations {
     supplementCase: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4143,6 +4940,7 @@ export interface operations {
                         items: components["schemas"]["CatalogVersion"][];
                         nextCursor: string | null;
                     };
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -4227,13 +5025,15 @@ export interface operations {
                         category: string;
                         channels: ("window" | "self_service" | "assisted" | "home_visit")[];
                         code: string;
+                        complaintPhone?: string;
+                        fees?: string;
                         /** @enum {string} */
                         group: "employment" | "social_security";
                         legalBasis?: string;
                         materials: string[];
                         nameEn: string;
                         nameZh: string;
-                        procedure?: string;
+                        procedure?: string[];
                         /** @enum {string} */
                         review: "none" | "county";
                         timeLimitWorkingDays: number;
@@ -4243,13 +5043,15 @@ export interface operations {
                         category?: string;
                         channels?: ("window" | "self_service" | "assisted" | "home_visit")[];
                         code: string;
+                        complaintPhone?: string;
+                        fees?: string;
                         /** @enum {string} */
                         group?: "employment" | "social_security";
                         legalBasis?: string;
                         materials?: string[];
                         nameEn?: string;
                         nameZh?: string;
-                        procedure?: string;
+                        procedure?: string[];
                         /** @enum {string} */
                         review?: "none" | "county";
                         timeLimitWorkingDays?: number;
@@ -4258,13 +5060,15 @@ export interface operations {
                         category: string;
                         channels: ("window" | "self_service" | "assisted" | "home_visit")[];
                         code: string;
+                        complaintPhone?: string;
+                        fees?: string;
                         /** @enum {string} */
                         group: "employment" | "social_security";
                         legalBasis?: string;
                         materials: string[];
                         nameEn: string;
                         nameZh: string;
-                        procedure?: string;
+                        procedure?: string[];
                         /** @enum {string} */
                         review: "none" | "county";
                         timeLimitWorkingDays: number;
@@ -4368,6 +5172,96 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query?: {
+                /** @description 默认当前期间（进行中） */
+                period?: string;
+                /** @description 区划（默认本人所在区划） */
+                region?: string;
+                /** @description 默认 monthly */
+                type?: "weekly" | "monthly" | "quarterly";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -4602,7 +5496,10 @@ export interface operations {
     changeDeviceStage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4806,6 +5703,7 @@ export interface operations {
                         items: components["schemas"]["RatingFollowUp"][];
                         nextCursor: string | null;
                     };
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -4876,7 +5774,10 @@ export interface operations {
     closeFollowUp: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5246,7 +6147,9 @@ export interface operations {
     };
     health: {
         parameters: {
-            query?: never;
+            query?: {
+                deep?: "0" | "1";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5262,6 +6165,8 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         status: "ok";
+                        /** @enum {string} */
+                        table?: "ok";
                     };
                 };
             };
@@ -5460,6 +6365,195 @@ export interface operations {
             };
         };
     };
+    planTasks: {
+        parameters: {
+            query?: {
+                /** @description 按该日评估（默认今天） */
+                asOf?: string;
+                region?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanTasks"];
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    recordTaskItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description plan_approved 实施方案经县委县政府批准 · mobilisation_meeting 动员大会 · account_forms_to_city 用户申请（变更）单报市 · acceptance_reported_to_city 验收情况报市 */
+                item: "plan_approved" | "mobilisation_meeting" | "account_forms_to_city" | "acceptance_reported_to_city";
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    date: string;
+                    note?: string;
+                    /** @description 文号、会议名称等 */
+                    reference?: string;
+                    /**
+                     * @description 县级区划，默认本人所在县
+                     * @example 141033000000
+                     */
+                    region?: string;
+                    /** @description 更正已登记的记录时必填 */
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanTaskRecord"];
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listPoints: {
         parameters: {
             query?: {
@@ -5484,6 +6578,7 @@ export interface operations {
                         items: components["schemas"]["Point"][];
                         nextCursor: string | null;
                     };
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -5574,6 +6669,8 @@ export interface operations {
                         lng: number;
                     };
                     name: string;
+                    /** @example 0357-5522123 */
+                    phone?: string;
                     /** @example 141033000000 */
                     regionCode: string;
                 };
@@ -5754,11 +6851,17 @@ export interface operations {
                     address?: string;
                     /** @example 周一至周五 8:30-12:00, 14:30-17:30 */
                     hours?: string;
+                    /** @description 经纬度（由县级管理员按实地录入）；null 清除录错的位置 */
                     location?: {
                         lat: number;
                         lng: number;
-                    };
+                    } | null;
                     name?: string;
+                    /**
+                     * @description 服务点联系电话；null 清除
+                     * @example 0357-5522123
+                     */
+                    phone?: string | null;
                     version: number;
                 };
             };
@@ -6152,6 +7255,7 @@ export interface operations {
                         items: components["schemas"]["Device"][];
                         nextCursor: string | null;
                     };
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -6340,6 +7444,7 @@ export interface operations {
                         items: components["schemas"]["Inspection"][];
                         nextCursor: string | null;
                     };
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -6530,7 +7635,10 @@ export interface operations {
     changeStage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -6646,6 +7754,178 @@ export interface operations {
                         items: components["schemas"]["PointStageChange"][];
                         nextCursor: string | null;
                     };
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    pointStaffTraining: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointStaffTraining"];
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    pointCoverage: {
+        parameters: {
+            query?: {
+                radiusKm?: number;
+                region?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointCoverage"];
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -6741,6 +8021,7 @@ export interface operations {
                         items: components["schemas"]["Problem"][];
                         nextCursor: string | null;
                     };
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -6995,7 +8276,10 @@ export interface operations {
     answerProblem: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -7088,7 +8372,10 @@ export interface operations {
     reopenProblem: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -7173,7 +8460,10 @@ export interface operations {
     resolveProblem: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -7278,6 +8568,7 @@ export interface operations {
                         items: components["schemas"]["ProblemDesignation"][];
                         nextCursor: string | null;
                     };
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -7458,6 +8749,7 @@ export interface operations {
                         items: components["schemas"]["ProblemNotice"][];
                         nextCursor: string | null;
                     };
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -7548,6 +8840,7 @@ export interface operations {
                         items: components["schemas"]["ProblemResponsibility"][];
                         nextCursor: string | null;
                     };
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -7841,6 +9134,7 @@ export interface operations {
                         items: components["schemas"]["Case"][];
                         nextCursor: string | null;
                     };
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -8048,6 +9342,407 @@ export interface operations {
             };
         };
     };
+    listPublicity: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                /** @description 起始日期（含） */
+                from?: string;
+                /** @description central_booth 集中宣传点 · poster 海报 · materials 宣传材料 · wechat_push 微信群推送 · video 宣传片 · interactive 互动体验 */
+                kind?: "central_booth" | "poster" | "materials" | "wechat_push" | "video" | "interactive";
+                limit?: number;
+                point?: string;
+                region?: string;
+                /** @description 截止日期（含） */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Publicity"][];
+                        nextCursor: string | null;
+                    };
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createPublicity: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    date: string;
+                    /** @description 支付本次活动的补助资金支出（宣传类，同一服务点） */
+                    expenditureId?: string;
+                    /**
+                     * @description central_booth 集中宣传点 · poster 海报 · materials 宣传材料 · wechat_push 微信群推送 · video 宣传片 · interactive 互动体验
+                     * @enum {string}
+                     */
+                    kind: "central_booth" | "poster" | "materials" | "wechat_push" | "video" | "interactive";
+                    note?: string;
+                    place?: string;
+                    /** @description 服务点的宣传活动（与 regionCode 二选一） */
+                    pointId?: string;
+                    reach: {
+                        /** @description 发放/张贴份数 */
+                        copies?: number;
+                        /** @description 覆盖人数 */
+                        people?: number;
+                    };
+                    /**
+                     * @description 乡镇（社区联合党委）的宣传活动（与 pointId 二选一）
+                     * @example 141033000000
+                     */
+                    regionCode?: string;
+                    title?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publicity"];
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listReReviews: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "open" | "cleared";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReReview"][];
+                        nextCursor: string | null;
+                    };
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    clearReReview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    note: string;
+                    /** @enum {string} */
+                    outcome: "confirmed" | "flagged";
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReReview"];
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listReports: {
         parameters: {
             query?: {
@@ -8075,6 +9770,7 @@ export interface operations {
                         items: components["schemas"]["Report"][];
                         nextCursor: string | null;
                     };
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -8357,6 +10053,398 @@ export interface operations {
                     "application/json": Record<string, never>;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTrainings: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                /** @description 起始日期（含） */
+                from?: string;
+                /** @description system_operation 省组织的系统登录与操作培训（业务骨干）· business 业务培训（服务点工作人员须参加）· other 其他 */
+                kind?: "system_operation" | "business" | "other";
+                limit?: number;
+                region?: string;
+                /** @description 截止日期（含） */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Training"][];
+                        nextCursor: string | null;
+                    };
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createTraining: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    date: string;
+                    /**
+                     * @description system_operation 省组织的系统登录与操作培训（业务骨干）· business 业务培训（服务点工作人员须参加）· other 其他
+                     * @enum {string}
+                     */
+                    kind: "system_operation" | "business" | "other";
+                    /**
+                     * @description onsite 现场 · online 线上
+                     * @enum {string}
+                     */
+                    mode: "onsite" | "online";
+                    note?: string;
+                    /**
+                     * @description 组织单位所在区划（省、市、县或乡镇），默认本人所在区划
+                     * @example 141033000000
+                     */
+                    organiserRegion?: string;
+                    /** @description 现场培训的地点；线上培训可填平台 */
+                    place?: string;
+                    topic: string;
+                    trainer: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Training"];
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTraining: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingDetail"];
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    recordAttendance: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    attendees: {
+                        accountId: string;
+                        attended: boolean;
+                        note?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingDetail"];
                 };
             };
             /** @description invalid input; every bad field is named in details */
