@@ -12,6 +12,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { createTableInput, TABLE } from '../../shared/db/table';
 
+const START_TIMEOUT_MS = Number(process.env.DYNAMO_START_TIMEOUT_MS ?? 120_000);
+
 /** A free TCP port on loopback. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -61,9 +63,10 @@ export async function startDynamoLocal(opts: { port?: number; path?: string } = 
       await client.send(new ListTablesCommand({}));
       break;
     } catch {
-      if (Date.now() - started > 30_000) {
+      // A JVM on a busy 2-core machine (CI, parallel test runs) can take well over 30 s to listen.
+      if (Date.now() - started > START_TIMEOUT_MS) {
         child.kill();
-        throw new Error('DynamoDB Local did not start within 30 s');
+        throw new Error(`DynamoDB Local did not start within ${START_TIMEOUT_MS / 1000} s`);
       }
       await new Promise((r) => setTimeout(r, 100));
     }
