@@ -2,6 +2,7 @@ import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWith
 import { clock } from '../../shared/clock';
 import { logger } from '../../shared/log';
 import type { AuthorizerContext } from '../../shared/security/authorizer-context';
+import { isDependencyUnavailable } from '../../shared/http/unavailable';
 import { authenticate } from './service';
 
 /**
@@ -17,6 +18,12 @@ export const handler = async (
   try {
     context = await authenticate(header, clock.now());
   } catch (err) {
+    // The table out of reach is no bug of ours and no verdict on the caller: the handler answers
+    // 503 with Retry-After (a thrown error would be API Gateway's bare 500). Public routes still work.
+    if (isDependencyUnavailable(err)) {
+      logger.warn('authorizer: session store unavailable', { error: err as Error });
+      return { isAuthorized: true, context: { authState: 'unavailable' } };
+    }
     logger.error('authorizer failure', { error: err as Error });
     throw err; // API Gateway answers 500; never let an unchecked request through
   }

@@ -109,7 +109,7 @@ describe('the synthesized definition', () => {
     }
     expect(states.WaitForDeadline).toMatchObject({ Type: 'Wait', TimestampPath: '$.hold.waitUntil' });
     expect(JSON.stringify(asl)).not.toContain('Fn::');
-  });
+  }, 90_000); // the first aws-cdk-lib import and synth of the run
 });
 
 describe('the construct', () => {

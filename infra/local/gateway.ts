@@ -26,8 +26,21 @@ export const LAMBDA_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** The domain functions' timeout (DomainFunction in app-stack.ts): the local context counts down from it. */
 export const DOMAIN_FUNCTION_TIMEOUT_SECONDS = 15;
 
-/** The route key of the catch-all route: unmatched requests (wrong path or wrong method) reach the platform function. */
-export const CATCH_ALL_ROUTE_KEY = '$default';
+/**
+ * The not-found fallback: one greedy route per method (`GET /{proxy+}` …, UNMATCHED_METHODS in
+ * app-stack.ts), never `$default`, which would also take the browser's preflights. Unmatched
+ * requests (wrong path, or a known path with another method) of these methods reach the platform
+ * function's 404; any other method gets API Gateway's own bare 404.
+ */
+export const UNMATCHED_METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
+export const catchAllRouteKey = (method: string): string | undefined =>
+  (UNMATCHED_METHODS as readonly string[]).includes(method) ? `${method} /{proxy+}` : undefined;
+/** API Gateway's own reply when no route matches at all. */
+export const GATEWAY_NOT_FOUND: APIGatewayProxyStructuredResultV2 = {
+  statusCode: 404,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ message: 'Not Found' }),
+};
 
 /** API Gateway's own reply to a simple-response authorizer's `isAuthorized: false` (ours never denies; the pipeline answers 401/403). */
 export const AUTHORIZER_DENIED: APIGatewayProxyStructuredResultV2 = {

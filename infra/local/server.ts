@@ -13,7 +13,8 @@ import {
   AUTHORIZER_DENIED,
   AUTHORIZER_FAILURE,
   GATEWAY_INTERNAL_ERROR,
-  CATCH_ALL_ROUTE_KEY,
+  GATEWAY_NOT_FOUND,
+  catchAllRouteKey,
   DOMAIN_FUNCTION_TIMEOUT_SECONDS,
   LAMBDA_SYNC_PAYLOAD_BYTES,
   corsReplyHeaders,
@@ -112,8 +113,9 @@ export async function dispatch(req: IncomingMessage, body: Buffer, routes: Compi
   // As API Gateway routes: method and path together; anything else (a known path with another
   // method included) goes to the catch-all, i.e. the platform function's 404.
   const found = routes.find((r) => r.spec.method === method && r.regex.test(url.pathname) && !(r.spec.localOnly && !config().localMode));
-  const key = found ? routeKey(found.spec) : CATCH_ALL_ROUTE_KEY;
-  // The $default route has no authorizer and reaches the platform function.
+  const key = found ? routeKey(found.spec) : catchAllRouteKey(method);
+  if (!key) return GATEWAY_NOT_FOUND;
+  // The fallback routes have no authorizer and reach the platform function.
   const domain = found?.domain ?? 'platform';
   const names = found?.names ?? [];
   const values = found ? found.regex.exec(url.pathname)!.slice(1) : [];

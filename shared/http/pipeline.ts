@@ -106,6 +106,7 @@ function lowerHeaders(event: APIGatewayProxyEventV2): Record<string, string> {
 
 function requireAuth(spec: RouteSpec, principal: Principal, authState: string): void {
   if (spec.auth === 'public') return;
+  if (authState === 'unavailable') throw new ServiceUnavailable();
   if (authState === 'frozen') throw new Forbidden('账号已冻结', 'ACCOUNT_FROZEN');
   if (authState === 'locked') throw new Forbidden('账号因长期未登录已锁定，请联系管理员解锁', 'ACCOUNT_LOCKED');
   if (authState === 'deregistered') throw new Forbidden('账号已注销', 'ACCOUNT_DEREGISTERED');

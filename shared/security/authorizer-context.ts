@@ -6,7 +6,8 @@ import type { Principal } from '../http/context';
  * authorizer resolves identity; the handler pipeline turns a bad state into 401/403 with the
  * api.md envelope (an HTTP API authorizer cannot answer 401 with a body of its own).
  */
-export type AuthState = 'ok' | 'none' | 'invalid' | 'expired' | 'frozen' | 'locked' | 'deregistered';
+/** `unavailable`: the session could not be read (the table is out of reach): the handler answers 503. */
+export type AuthState = 'ok' | 'none' | 'invalid' | 'expired' | 'frozen' | 'locked' | 'deregistered' | 'unavailable';
 
 export interface AuthorizerContext {
   authState: AuthState;

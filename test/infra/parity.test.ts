@@ -12,9 +12,9 @@ import { routeKey } from '../../shared/http/route';
 import { errorReply } from '../../shared/http/pipeline';
 import { PayloadTooLarge } from '../../shared/http/errors';
 import { buildApp } from '../../infra/stacks/build';
-import type { JiujinbanStack } from '../../infra/stacks/app-stack';
+import { UNMATCHED_METHODS, type JiujinbanStack } from '../../infra/stacks/app-stack';
 import { startLocalApi, type LocalApi } from '../../infra/local/server';
-import { CORS_PREFLIGHT, DOMAIN_FUNCTION_TIMEOUT_SECONDS, LAMBDA_SYNC_PAYLOAD_BYTES } from '../../infra/local/gateway';
+import { UNMATCHED_METHODS as LOCAL_UNMATCHED_METHODS, CORS_PREFLIGHT, DOMAIN_FUNCTION_TIMEOUT_SECONDS, LAMBDA_SYNC_PAYLOAD_BYTES } from '../../infra/local/gateway';
 import { prepareTable } from '../helpers/table';
 
 /**
@@ -95,12 +95,12 @@ function call(method: string, path: string, opts: { headers?: Record<string, str
 async function catchAllAnswer(method: string, path: string): Promise<APIGatewayProxyStructuredResultV2> {
   const event = {
     version: '2.0',
-    routeKey: '$default',
+    routeKey: `${method} /{proxy+}`,
     rawPath: path,
     rawQueryString: '',
     headers: {},
     isBase64Encoded: false,
-    requestContext: { requestId: 'parity', routeKey: '$default', stage: '$default', http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'parity' }, timeEpoch: 0 },
+    requestContext: { requestId: 'parity', routeKey: `${method} /{proxy+}`, stage: '$default', http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'parity' }, timeEpoch: 0 },
   } as unknown as APIGatewayProxyEventV2;
   return platformHandler(event, { awsRequestId: 'parity', getRemainingTimeInMillis: () => 10_000 } as Context);
 }
@@ -117,8 +117,11 @@ describe('routes and settings: the local server against the synthesized template
   it('serves exactly the deployed routes (plus the local-only ones), to the same domain, behind the authorizer on every non-public one', () => {
     const deployed = deployedRoutes();
     const local = localRoutes();
-    const catchAll = deployed.get('$default');
-    expect(catchAll).toEqual({ auth: 'NONE', domain: 'platform' });
+    // The not-found fallback: one greedy route per method (never $default/ANY, which would take preflights).
+    expect([...LOCAL_UNMATCHED_METHODS]).toEqual([...UNMATCHED_METHODS]);
+    const catchAll = UNMATCHED_METHODS.map((m) => `${m} /{proxy+}`);
+    for (const key of catchAll) expect(deployed.get(key), key).toEqual({ auth: 'NONE', domain: 'platform' });
+    expect(deployed.has('$default')).toBe(false);
     for (const [key, l] of local) {
       if (l.localOnly) {
         expect(deployed.has(key), `${key} is local-only but deployed`).toBe(false);
@@ -127,7 +130,7 @@ describe('routes and settings: the local server against the synthesized template
       expect(deployed.get(key), key).toEqual({ auth: l.auth, domain: l.domain });
     }
     // Nothing deployed that the laptop lacks (the catch-all and any preflight route aside).
-    const extra = [...deployed.keys()].filter((k) => k !== '$default' && !k.startsWith('OPTIONS ') && !local.has(k));
+    const extra = [...deployed.keys()].filter((k) => !catchAll.includes(k) && !k.startsWith('OPTIONS ') && !local.has(k));
     expect(extra).toEqual([]);
   });
 
@@ -162,11 +165,11 @@ describe('routes and settings: the local server against the synthesized template
 });
 
 describe('answers: the local server against what API Gateway and the deployed functions answer', () => {
-  it('answers a known path with a wrong method as the $default route does: the platform function’s 404 envelope', async () => {
+  it('answers a known path with a wrong method as the fallback routes do: the platform function’s 404 envelope', async () => {
     const methods = ['GET', 'POST', 'PUT', 'DELETE'];
     const byPath = new Map<string, Set<string>>();
     for (const key of deployedRoutes().keys()) {
-      if (key === '$default' || key.startsWith('OPTIONS ')) continue;
+      if (key.endsWith(' /{proxy+}') || key.startsWith('OPTIONS ')) continue;
       const [method, path] = key.split(' ') as [string, string];
       byPath.set(path, (byPath.get(path) ?? new Set()).add(method));
     }
@@ -192,9 +195,9 @@ describe('answers: the local server against what API Gateway and the deployed fu
     expect(allowed.headers['access-control-max-age']).toBe('3600');
     expect(other.status).toBe(204);
     expect(Object.keys(other.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
-    // An OPTIONS that is no preflight is an ordinary request: no route has OPTIONS, so the catch-all.
+    // An OPTIONS that is no preflight: no route (not even a fallback) has OPTIONS, so API Gateway's own 404.
     expect(notPreflight.status).toBe(404);
-    expect(JSON.parse(notPreflight.text).error.code).toBe('ROUTE_NOT_FOUND');
+    expect(JSON.parse(notPreflight.text)).toEqual({ message: 'Not Found' });
   });
 
   it('puts the function’s headers and API Gateway’s own on every reply: 200, 401, 404, 400 and both 413s', async () => {
