@@ -298,7 +298,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 办件列表：操作员本服务点，审核员本县（待审队列按到期日排序），督导本辖区；overdue=true 为在办已超期 */
+        /** 办件列表：操作员本服务点，审核员本县（待审队列按到期日排序），督导本辖区；overdue=true 为在办已超期。number= 按回执编号查找（本县可只输 2026-123 或 123），applicantIdNumber= 按申请人身份证号查找（记入操作日志）；辖区外的办件视同不存在 */
         get: operations["listCases"];
         put?: never;
         /** 受理办件：服务点业务操作员；或群众本人在已登记的自助终端上（电子社保卡扫码登录 + X-Terminal-Id，仅 self_service，申请人即本人，由服务点负责；需审核的即时报送县级，无需审核的当场办结） */
@@ -650,6 +650,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/plan-tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 七项工作任务的完成情况（按截止日期）及县级登记事项 */
+        get: operations["planTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plan-tasks/records/{item}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 县级登记工作任务事项：实施方案批准、动员大会、报市（更正须带 version） */
+        put: operations["recordTaskItem"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/points": {
         parameters: {
             query?: never;
@@ -783,6 +817,23 @@ export interface paths {
         };
         /** 服务点阶段变更记录 */
         get: operations["listStageHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/points/{id}/training": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 服务点工作人员培训情况：每个在岗操作员是否参加业务培训 */
+        get: operations["pointStaffTraining"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1047,6 +1098,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/publicity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 区域内的宣传活动，按日期 */
+        get: operations["listPublicity"];
+        put?: never;
+        /** 登记宣传活动（服务点或乡镇），可关联宣传类补助资金支出 */
+        post: operations["createPublicity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/reports": {
         parameters: {
             query?: never;
@@ -1093,6 +1162,58 @@ export interface paths {
         get: operations["getReportFile"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/trainings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 区域内组织的培训及上级组织的培训，按日期 */
+        get: operations["listTrainings"];
+        put?: never;
+        /** 登记培训（省、市、县或乡镇组织；管理员） */
+        post: operations["createTraining"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/trainings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 培训及参训情况（本人范围内的账号） */
+        get: operations["getTraining"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/trainings/{id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记参训情况（参加/缺席，每次最多 40 人；重复提交不重复计数） */
+        post: operations["recordAttendance"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1300,6 +1421,7 @@ export interface components {
             catalogVersion: number;
             /** @enum {string} */
             channel: "window" | "self_service" | "assisted" | "home_visit";
+            checkCode?: string;
             decision?: {
                 at: string;
                 byName: string;
@@ -1312,6 +1434,7 @@ export interface components {
             itemName: string;
             materialsNotified: string[];
             materialsReceived: string[];
+            number: string;
             onTime?: boolean;
             overdue: boolean;
             paused: boolean;
@@ -1459,6 +1582,52 @@ export interface components {
             roles?: string[];
             status?: string;
         };
+        PlanTask: {
+            byHand: ("plan_approved" | "mobilisation_meeting" | "account_forms_to_city" | "acceptance_reported_to_city")[];
+            checks: {
+                byHand: boolean;
+                done: number;
+                doneOn: string | null;
+                key: string;
+                met: boolean;
+                nameZh: string;
+                of: number;
+                rate: number | null;
+            }[];
+            doneOn: string | null;
+            due: string;
+            key: string;
+            nameZh: string;
+            no: number;
+            /** @enum {string} */
+            state: "done" | "done_late" | "in_progress" | "overdue";
+            stateName: string;
+        };
+        PlanTaskRecord: {
+            countyCode: string;
+            date: string;
+            /**
+             * @description plan_approved 实施方案经县委县政府批准 · mobilisation_meeting 动员大会 · account_forms_to_city 用户申请（变更）单报市 · acceptance_reported_to_city 验收情况报市
+             * @enum {string}
+             */
+            item: "plan_approved" | "mobilisation_meeting" | "account_forms_to_city" | "acceptance_reported_to_city";
+            itemName: string;
+            note?: string;
+            recordedAt: string;
+            recordedBy: {
+                accountId: string;
+                name: string;
+            };
+            reference?: string;
+            version: number;
+        };
+        PlanTasks: {
+            asOf: string;
+            records: components["schemas"]["PlanTaskRecord"][];
+            regionCode: string;
+            regionName: string;
+            tasks: components["schemas"]["PlanTask"][];
+        };
         Point: {
             address: string;
             baseStandard?: {
@@ -1492,6 +1661,20 @@ export interface components {
             stage: "planned" | "set_up" | "agreement_signed" | "accounts_configured" | "trial_run" | "accepted" | "in_operation" | "suspended" | "closed";
             stageDate?: string;
             version: number;
+        };
+        PointStaffTraining: {
+            operators: {
+                accountId: string;
+                name: string;
+                trainedOn: string | null;
+            }[];
+            pointId: string;
+            /**
+             * @description system_operation 省组织的系统登录与操作培训（业务骨干）· business 业务培训（服务点工作人员须参加）· other 其他
+             * @enum {string}
+             */
+            requiredKind: "system_operation" | "business" | "other";
+            trained: boolean;
         };
         PointStageChange: {
             date: string;
@@ -1588,6 +1771,38 @@ export interface components {
             /** @enum {string} */
             status: "open" | "answered" | "resolved";
         };
+        Publicity: {
+            date: string;
+            expenditure?: {
+                amountFen: number;
+                date: string;
+                id: string;
+                voucherNumber: string;
+            };
+            id: string;
+            /**
+             * @description central_booth 集中宣传点 · poster 海报 · materials 宣传材料 · wechat_push 微信群推送 · video 宣传片 · interactive 互动体验
+             * @enum {string}
+             */
+            kind: "central_booth" | "poster" | "materials" | "wechat_push" | "video" | "interactive";
+            kindName: string;
+            note?: string;
+            place?: string;
+            pointId?: string;
+            pointName?: string;
+            reach: {
+                copies: number;
+                people: number;
+            };
+            recordedAt: string;
+            recordedBy: {
+                accountId: string;
+                name: string;
+            };
+            regionCode: string;
+            regionName: string;
+            title?: string;
+        };
         PublicPoint: {
             address: string;
             channels: string[];
@@ -1670,6 +1885,72 @@ export interface components {
              * @enum {string}
              */
             type: "weekly" | "monthly" | "quarterly";
+        };
+        Training: {
+            absent: number;
+            attended: number;
+            date: string;
+            id: string;
+            /**
+             * @description system_operation 省组织的系统登录与操作培训（业务骨干）· business 业务培训（服务点工作人员须参加）· other 其他
+             * @enum {string}
+             */
+            kind: "system_operation" | "business" | "other";
+            /** @enum {string} */
+            mode: "onsite" | "online";
+            note?: string;
+            /** @enum {string} */
+            organiserLevel: "province" | "city" | "county" | "township";
+            organiserRegionCode: string;
+            organiserRegionName: string;
+            place?: string;
+            recordedAt: string;
+            recordedBy: {
+                accountId: string;
+                name: string;
+            };
+            topic: string;
+            trainer: string;
+            updatedAt?: string;
+        };
+        TrainingAttendee: {
+            accountId: string;
+            attended: boolean;
+            name: string;
+            note?: string;
+            pointId?: string;
+            recordedAt: string;
+            regionCode: string;
+            roles: string[];
+            version: number;
+        };
+        TrainingDetail: {
+            absent: number;
+            attended: number;
+            attendees: components["schemas"]["TrainingAttendee"][];
+            date: string;
+            id: string;
+            /**
+             * @description system_operation 省组织的系统登录与操作培训（业务骨干）· business 业务培训（服务点工作人员须参加）· other 其他
+             * @enum {string}
+             */
+            kind: "system_operation" | "business" | "other";
+            /** @enum {string} */
+            mode: "onsite" | "online";
+            note?: string;
+            /** @enum {string} */
+            organiserLevel: "province" | "city" | "county" | "township";
+            organiserRegionCode: string;
+            organiserRegionName: string;
+            place?: string;
+            recordedAt: string;
+            recordedBy: {
+                accountId: string;
+                name: string;
+            };
+            topic: string;
+            trainer: string;
+            updatedAt?: string;
         };
     };
     responses: never;
@@ -3359,8 +3640,11 @@ export interface operations {
     listCases: {
         parameters: {
             query?: {
+                /** @description 居民身份证号 (GB 11643, 18 位，含校验码) */
+                applicantIdNumber?: string;
                 cursor?: string;
                 limit?: number;
+                number?: string;
                 overdue?: "true" | "false";
                 point?: string;
                 region?: string;
@@ -5460,6 +5744,195 @@ export interface operations {
             };
         };
     };
+    planTasks: {
+        parameters: {
+            query?: {
+                /** @description 按该日评估（默认今天） */
+                asOf?: string;
+                region?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanTasks"];
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    recordTaskItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description plan_approved 实施方案经县委县政府批准 · mobilisation_meeting 动员大会 · account_forms_to_city 用户申请（变更）单报市 · acceptance_reported_to_city 验收情况报市 */
+                item: "plan_approved" | "mobilisation_meeting" | "account_forms_to_city" | "acceptance_reported_to_city";
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    date: string;
+                    note?: string;
+                    /** @description 文号、会议名称等 */
+                    reference?: string;
+                    /**
+                     * @description 县级区划，默认本人所在县
+                     * @example 141033000000
+                     */
+                    region?: string;
+                    /** @description 更正已登记的记录时必填 */
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanTaskRecord"];
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listPoints: {
         parameters: {
             query?: {
@@ -6646,6 +7119,91 @@ export interface operations {
                         items: components["schemas"]["PointStageChange"][];
                         nextCursor: string | null;
                     };
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    pointStaffTraining: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointStaffTraining"];
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -8048,6 +8606,218 @@ export interface operations {
             };
         };
     };
+    listPublicity: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                /** @description 起始日期（含） */
+                from?: string;
+                /** @description central_booth 集中宣传点 · poster 海报 · materials 宣传材料 · wechat_push 微信群推送 · video 宣传片 · interactive 互动体验 */
+                kind?: "central_booth" | "poster" | "materials" | "wechat_push" | "video" | "interactive";
+                limit?: number;
+                point?: string;
+                region?: string;
+                /** @description 截止日期（含） */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Publicity"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createPublicity: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    date: string;
+                    /** @description 支付本次活动的补助资金支出（宣传类，同一服务点） */
+                    expenditureId?: string;
+                    /**
+                     * @description central_booth 集中宣传点 · poster 海报 · materials 宣传材料 · wechat_push 微信群推送 · video 宣传片 · interactive 互动体验
+                     * @enum {string}
+                     */
+                    kind: "central_booth" | "poster" | "materials" | "wechat_push" | "video" | "interactive";
+                    note?: string;
+                    place?: string;
+                    /** @description 服务点的宣传活动（与 regionCode 二选一） */
+                    pointId?: string;
+                    reach: {
+                        /** @description 发放/张贴份数 */
+                        copies?: number;
+                        /** @description 覆盖人数 */
+                        people?: number;
+                    };
+                    /**
+                     * @description 乡镇（社区联合党委）的宣传活动（与 pointId 二选一）
+                     * @example 141033000000
+                     */
+                    regionCode?: string;
+                    title?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publicity"];
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listReports: {
         parameters: {
             query?: {
@@ -8357,6 +9127,397 @@ export interface operations {
                     "application/json": Record<string, never>;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTrainings: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                /** @description 起始日期（含） */
+                from?: string;
+                /** @description system_operation 省组织的系统登录与操作培训（业务骨干）· business 业务培训（服务点工作人员须参加）· other 其他 */
+                kind?: "system_operation" | "business" | "other";
+                limit?: number;
+                region?: string;
+                /** @description 截止日期（含） */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Training"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createTraining: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    date: string;
+                    /**
+                     * @description system_operation 省组织的系统登录与操作培训（业务骨干）· business 业务培训（服务点工作人员须参加）· other 其他
+                     * @enum {string}
+                     */
+                    kind: "system_operation" | "business" | "other";
+                    /**
+                     * @description onsite 现场 · online 线上
+                     * @enum {string}
+                     */
+                    mode: "onsite" | "online";
+                    note?: string;
+                    /**
+                     * @description 组织单位所在区划（省、市、县或乡镇），默认本人所在区划
+                     * @example 141033000000
+                     */
+                    organiserRegion?: string;
+                    /** @description 现场培训的地点；线上培训可填平台 */
+                    place?: string;
+                    topic: string;
+                    trainer: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Training"];
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTraining: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingDetail"];
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    recordAttendance: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    attendees: {
+                        accountId: string;
+                        attended: boolean;
+                        note?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingDetail"];
                 };
             };
             /** @description invalid input; every bad field is named in details */
