@@ -8,6 +8,7 @@
  */
 import { getItems, queryAll } from '../../shared/db/store';
 import {
+  accountsByStatus,
   POINT_STAFF_TRAINING_KIND,
   PUBLICITY_KINDS,
   StaffTraining,
@@ -44,6 +45,8 @@ export interface WorkplanInputs {
   publicity: PublicityAttrs[];
   taskRecords: TaskRecordAttrs[];
   counties: string[];
+  /** For a region below a county: the county's own active staff (its posts and backbones are the county's). */
+  countyStaff?: AccountAttrs[];
 }
 
 const isOperator = (a: AccountAttrs) => a.status === 'active' && !!a.pointId && a.roles.includes('operator');
@@ -80,11 +83,16 @@ export async function readWorkplan(region: RegionAttrs, slices: Slice[], period:
   const yearStart = `${period.end.slice(0, 4)}-01-01`;
   const from = period.start < yearStart ? period.start : yearStart;
   const counties = await countiesUnder(region);
-  const [trainings, publicity, taskRecords, trainedOn] = await Promise.all([
+  // Below a county the region's slice holds no county-level account: read the county's own
+  // (Account gsi2 ACCOUNTS_STATUS#county#active, begins_with "<county path>#" = county level only).
+  const countyPath = region.path.split('/').slice(0, 3).join('/');
+  const countyStaff = depthOf(region.path) > 2 ? queryAll<AccountAttrs>({ ...accountsByStatus(counties[0]!, 'active'), skPrefix: `${countyPath}#` }) : undefined;
+  const [trainings, publicity, taskRecords, trainedOn, county] = await Promise.all([
     Promise.all(slices.map((s) => queryAll<TrainingAttrs>({ ...trainingsInBucket(s.bucket), skBetween: [`${period.start}#`, `${period.end}#\uffff`] }))),
     Promise.all(slices.map((s) => queryAll<PublicityAttrs>({ ...publicityInBucket(s.bucket), skBetween: [`${from}#`, `${period.end}#\uffff`] }))),
     Promise.all(counties.map((c) => queryAll<TaskRecordAttrs>(taskRecordsOfCounty(c)))),
-    accounts.then(readTrainedOn),
+    Promise.all([accounts, countyStaff ?? []]).then(([a, c]) => readTrainedOn([...a, ...c])),
+    countyStaff,
   ]);
   return {
     trainings: trainings.flat().filter((t) => inSlice(slices, t)),
@@ -92,6 +100,7 @@ export async function readWorkplan(region: RegionAttrs, slices: Slice[], period:
     taskRecords: taskRecords.flat(),
     trainedOn,
     counties,
+    ...(county ? { countyStaff: county } : {}),
   };
 }
 
@@ -105,7 +114,7 @@ export function taskFactsOf(inp: { points: PointAttrs[]; devices: DeviceAttrs[];
   for (const a of inp.accounts.filter(isOperator)) {
     operators.set(a.pointId!, [...(operators.get(a.pointId!) ?? []), { accountId: a.id, trainedOn: inp.workplan.trainedOn.get(a.id)?.business }]);
   }
-  const countyStaff = inp.accounts.filter((a) => a.status === 'active' && depthOf(a.regionPath) === 2);
+  const countyStaff = (inp.workplan.countyStaff ?? inp.accounts).filter((a) => a.status === 'active' && depthOf(a.regionPath) === 2);
   return {
     asOf,
     counties: inp.workplan.counties,

@@ -262,6 +262,14 @@ describe('the plan’s tasks', () => {
     const log = await queryAll<OpLogAttrs>(opLogByTarget('PlanTask', `${COUNTY}:mobilisation_meeting`));
     expect(log.map((e) => e.action).sort()).toEqual(['plan_task.corrected', 'plan_task.recorded']);
 
+    // A township is judged with its county's posts and hand records (county staff sit outside its subtree).
+    const posts = (r: any) => r.tasks[1].checks.find((c: any) => c.key === 'county_posts');
+    const countyView = (await get(`/plan-tasks?region=${COUNTY}&asOf=2024-04-10`, supervisor)).body;
+    const townshipView = (await get(`/plan-tasks?region=${TOWNSHIP}&asOf=2024-04-10`, supervisor)).body;
+    expect(posts(countyView)).toMatchObject({ done: 2, of: 3 }); // system and business admin, no county reviewer yet
+    expect(posts(townshipView)).toMatchObject({ done: 2, of: 3 });
+    expect(townshipView.tasks[0]).toMatchObject({ state: 'done', doneOn: '2024-03-28' });
+
     // Forbidden: supervisors, another county, a township region, future dates
     expect((await api.call('PUT', '/plan-tasks/records/plan_approved', { token: supervisor, body: { date: '2024-03-08' } })).status).toBe(403);
     expect((await api.call('PUT', '/plan-tasks/records/plan_approved', { token: otherAdmin, body: { region: COUNTY, date: '2024-03-08' } })).status).toBe(404);

@@ -27,4 +27,5 @@ const screen = (load: () => Promise<{ default: ComponentType }>) => lazy(load);
 export const ROUTES: ScreenRoute[] = [
   { path: '/login', title: '扫码登录', layout: 'bare', public: true, screen: screen(() => import('./screens/login/LoginScreen')) },
   { path: '/home', title: '首页', layout: 'console', menu: '首页', screen: screen(() => import('./screens/common/HomeScreen')) },
+  { path: '/training', title: '培训与宣传', menu: '培训与宣传', roles: ['sys_admin', 'biz_admin'], layout: 'console', screen: screen(() => import('./screens/training/TrainingScreen')) },
 ];
