@@ -176,7 +176,8 @@ const kioskActor = (a: Extract<Acceptor, { kind: 'kiosk' }>, pointName: string) 
   actorName: `${pointName}自助终端（${a.terminalId}）`,
 });
 
-export async function acceptCase(ctx: RequestCtx, body: AcceptInput) {
+/** `within`: more items for the acceptance's own transaction (an offline kiosk's client-id marker). */
+export async function acceptCase(ctx: RequestCtx, body: AcceptInput, within?: (tx: Tx, c: CaseAttrs) => void) {
   const principal = ctx.principal;
   const terminalId = ctx.terminalId;
   const acceptor: Acceptor =
@@ -322,6 +323,7 @@ export async function acceptCase(ctx: RequestCtx, body: AcceptInput) {
   bumpCounters(tx, c, ctx.now, counters);
   // A case closed on the spot has a fixed verdict: no provisional marker.
   if (final.status !== 'completed') syncProvisionalMarkers(tx, c.id, [], c.provisionalYears, c.dueDate);
+  within?.(tx, final);
   await tx.commit();
   // A kiosk screen is shared: the reply shows the numbers masked even to the applicant.
   return caseView(ctx, final, { reveal: false });
