@@ -19,7 +19,7 @@ export const KioskBatchPayload = z.strictObject({
   deviceId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/),
   batchId: ulidId.optional(),
   signedAt: z.iso.datetime({ offset: true }).optional(),
-  cases: z.array(KioskBatchCase).min(1, { message: '批次不能为空' }).max(100, { message: '每批最多 100 件' }),
+  cases: z.array(KioskBatchCase).min(1, { message: '批次不能为空' }).max(40, { message: '每批最多 40 件（请求体上限 64 KB）' }),
 });
 
 const Refusal = z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() });
