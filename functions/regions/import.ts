@@ -191,8 +191,8 @@ export async function importRegions(ctx: RequestCtx, csv: string): Promise<Impor
     transactions += 1;
   }
   const summary = { rows: rows.length, added: plan.added.length, updated: plan.updated.length, unchanged: plan.unchanged, pointsPlanned, transactions };
+  // The closing entry: what the import did, whether or not it wrote anything (not counted in `transactions`).
   await new Tx(ctx).log({ action: 'regions.import', targetType: 'Region', targetId: PROVINCE_CODE, after: summary, countyCode: 'province' }).commit();
-  transactions += 1;
   clearRegionCache();
   return summary;
 }
