@@ -19,6 +19,8 @@ export interface Config {
   esscIssuer: string;
   esscJwks?: string;
   sessionIdleSeconds: number;
+  /** How old a citizen's e-SSC assertion in an offline kiosk batch may be (KIOSK_OFFLINE_WINDOW_HOURS, default 72). */
+  kioskOfflineWindowSeconds: number;
   sessionMaxSeconds: number;
   maxBodyBytes: number;
   /** Step Functions escalation state machine (deployed) — locally the runtime injects a starter. */
@@ -60,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     esscIssuer: env.ESSC_ISSUER ?? 'https://essc.local.dev',
     esscJwks: env.ESSC_JWKS || undefined,
     sessionIdleSeconds: num('SESSION_IDLE_SECONDS', 15 * 60),
+    kioskOfflineWindowSeconds: num('KIOSK_OFFLINE_WINDOW_HOURS', 72) * 3600,
     sessionMaxSeconds: num('SESSION_MAX_SECONDS', 12 * 3600),
     maxBodyBytes: num('MAX_BODY_BYTES', 64 * 1024),
     escalationStateMachineArn: env.ESCALATION_STATE_MACHINE_ARN || undefined,

@@ -70,3 +70,54 @@ export async function signDevAssertion(sessionId: string, idNumber: string, now:
     .setExpirationTime(epochSeconds(now) + 120)
     .sign(key);
 }
+
+/**
+ * An assertion the card app signed for a kiosk that was offline (P6 offline acceptance): the same
+ * issuer, audience and algorithm; its nonce is the kiosk's client id of the case (so it proves
+ * this one case), and it may be as old as the offline window. Undefined when forged, for
+ * another case, too old or malformed; `tooOld` when only its age fails.
+ */
+export async function verifyOfflineAssertion(
+  assertion: string,
+  clientId: string,
+  now: Date,
+  maxAgeSeconds: number,
+): Promise<{ ok: true; idNumber: string; iat: number } | { ok: false; tooOld: boolean }> {
+  try {
+    const { payload } = await jwtVerify(assertion, await issuerKeys(), {
+      algorithms: ALGORITHMS,
+      issuer: config().esscIssuer,
+      audience: ASSERTION_AUDIENCE,
+      currentDate: now,
+      maxTokenAge: maxAgeSeconds,
+      clockTolerance: 300,
+      requiredClaims: ['iat', 'jti', 'nonce', 'sub'],
+    });
+    if (payload.nonce !== clientId || typeof payload.sub !== 'string') return { ok: false, tooOld: false };
+    const id = normalizeIdNumber(payload.sub);
+    if (idNumberProblem(id, now)) return { ok: false, tooOld: false };
+    return { ok: true, idNumber: id, iat: payload.iat! };
+  } catch (e) {
+    // jose says "timestamp check failed" both for an expired exp and for an iat past maxTokenAge.
+    if (e instanceof joseErrors.JWTExpired) return { ok: false, tooOld: true };
+    if (e instanceof joseErrors.JOSEError || e instanceof TypeError || e instanceof SyntaxError) return { ok: false, tooOld: false };
+    throw e;
+  }
+}
+
+/** Local mode only: plays the card app for an offline kiosk (nonce = the case's client id). */
+export async function signDevOfflineAssertion(clientId: string, idNumber: string, at: Date, validSeconds = 72 * 3600): Promise<string> {
+  const c = config();
+  if (!c.localMode) throw new Error('dev assertions exist only in local mode');
+  const f = await readOrCreateLocalKeyFile(c.localKeyDir);
+  const key = await importJWK(f.devIssuer.privateJwk, 'ES256');
+  return new SignJWT({ nonce: clientId })
+    .setProtectedHeader({ alg: 'ES256', kid: f.devIssuer.privateJwk.kid })
+    .setIssuer(c.esscIssuer)
+    .setAudience(ASSERTION_AUDIENCE)
+    .setSubject(idNumber)
+    .setJti(crypto.randomUUID())
+    .setIssuedAt(epochSeconds(at))
+    .setExpirationTime(epochSeconds(at) + validSeconds)
+    .sign(key);
+}

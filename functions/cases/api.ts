@@ -18,6 +18,7 @@ import {
   SupplementCaseBody,
 } from './schemas';
 import { ClearReReviewBody, ReReviewListQuery, ReReviewView } from './re-review-schemas';
+import { KioskBatchBody, KioskBatchResultView } from './kiosk-batch-schemas';
 
 const caseId = z.strictObject({ id: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: '无效的办件编号' }) });
 
@@ -103,6 +104,14 @@ export const casesApi = defineApi('cases', {
     body: RateCaseBody,
     response: CaseView,
     status: 201,
+  }),
+  uploadKioskBatch: route({
+    method: 'POST',
+    path: '/kiosk/batches',
+    auth: 'public',
+    summary: '自助终端离线受理批次上传：设备密钥签名的 JWS；逐件答复 accepted / duplicate / refused（clientId 为幂等键，受理时间取终端本地时间）',
+    body: KioskBatchBody,
+    response: KioskBatchResultView,
   }),
   listReReviews: route({
     method: 'GET',

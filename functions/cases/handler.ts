@@ -4,6 +4,7 @@ import * as cases from './service';
 import * as followUps from './follow-ups';
 import { caseDocument } from './documents';
 import * as reReviews from './re-reviews';
+import * as kioskBatches from './kiosk-batches';
 
 export const handler = domainHandler(casesApi, {
   acceptCase: ({ ctx, body }) => cases.acceptCase(ctx, body),
@@ -15,6 +16,7 @@ export const handler = domainHandler(casesApi, {
   supplementCase: ({ ctx, params, body }) => cases.supplementCase(ctx, params.id, body),
   completeCase: ({ ctx, params, body }) => cases.completeCase(ctx, params.id, body),
   rateCase: ({ ctx, params, body }) => cases.rateCase(ctx, params.id, body),
+  uploadKioskBatch: ({ ctx, body }) => kioskBatches.uploadBatch(ctx, body),
   listReReviews: ({ ctx, query }) => reReviews.listReReviews(ctx, query),
   clearReReview: ({ ctx, params, body }) => reReviews.clearReReview(ctx, params.id, body),
   listFollowUps: ({ ctx, query }) => followUps.listFollowUps(ctx, query),

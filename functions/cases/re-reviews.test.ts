@@ -8,6 +8,7 @@ import { getItem } from '../../shared/db/store';
 import { CaseCounter, Region } from '../../shared/db/entities';
 import { createPoint } from '../../test/helpers/fixtures';
 import { findRegion } from '../../shared/regions';
+import { newId } from '../../shared/ids';
 import { computeReport, readInputs } from '../reports/build';
 import { parsePeriod } from '../reports/period';
 
@@ -197,5 +198,28 @@ describe('a leak freeze queues the account’s case steps since `since` for re-r
     expect(cleared.body.items.map((r: { outcome: string }) => r.outcome).sort()).toEqual(['confirmed', 'flagged']);
     const report = computeReport(await readInputs((await findRegion(COUNTY))!, parsePeriod('weekly', '2025-W45')!, clock.now()));
     expect(report.sections.cases.reReviews).toEqual({ queued: 5, confirmed: 1, flagged: 1 });
+  });
+
+  it('queues many steps in pages of transactions within the one request, each page logged', async () => {
+    // Prepare: 150 case steps in the op-log of a second operator (written as its own log entries would be)
+    at('09:40');
+    const heavy = await createStaff({ roles: ['operator'], regionCode: VILLAGE, pointId: village });
+    const ctx = { ...systemCtx('test', clock.now()), principal: { kind: 'staff' as const, accountId: heavy.account.id, name: '操作员乙', roles: ['operator' as const], regionCode: VILLAGE, regionPath: heavy.account.regionPath, scopeBucket: COUNTY, pointId: village, sid: 's' } };
+    for (let page = 0; page < 3; page++) {
+      const tx = new Tx(ctx);
+      for (let i = 0; i < 50; i++) tx.log({ action: i % 2 ? 'case.submit' : 'case.accept', targetType: 'Case', targetId: newId(), countyCode: COUNTY, regionCode: VILLAGE });
+      await tx.commit();
+    }
+    // Act
+    at('09:45');
+    const frozen = await api.call('POST', `/accounts/${heavy.account.id}/freeze`, { token: await token('countySys'), body: { reason: 'leak', since: '2025-11-03T09:35:00+08:00' } });
+    // Assess: 150 queued over two transactions (a transaction holds at most 100 items)
+    expect(frozen.status).toBe(200);
+    expect(frozen.body.reReview).toEqual({ queued: 150, already: 0, more: false });
+    const raw = await rawItems();
+    expect(raw.filter((i) => i.entity === 'ReReview' && i.actorId === heavy.account.id)).toHaveLength(150);
+    const pages = raw.filter((i) => i.entity === 'OpLog' && i.action === 're_review.queued' && i.targetId === heavy.account.id);
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    expect(pages.reduce((n, l) => n + ((l.after as { steps: string[] }).steps.length), 0)).toBe(150);
   });
 });

@@ -178,10 +178,14 @@ const kioskActor = (a: Extract<Acceptor, { kind: 'kiosk' }>, pointName: string) 
   actorName: `${pointName}自助终端（${a.terminalId}）`,
 });
 
-/** Accepts once more if another acceptance in the county took the number meanwhile. */
-export const acceptCase = (ctx: RequestCtx, body: AcceptInput) => withCaseNumber(() => acceptOnce(ctx, body));
+/**
+ * Accepts once more if another acceptance in the county took the number meanwhile. `within`:
+ * more items for the acceptance's own transaction (an offline kiosk's client-id marker).
+ */
+export const acceptCase = (ctx: RequestCtx, body: AcceptInput, within?: (tx: Tx, c: CaseAttrs) => void) =>
+  withCaseNumber(() => acceptOnce(ctx, body, within));
 
-async function acceptOnce(ctx: RequestCtx, body: AcceptInput) {
+async function acceptOnce(ctx: RequestCtx, body: AcceptInput, within?: (tx: Tx, c: CaseAttrs) => void) {
   const principal = ctx.principal;
   const terminalId = ctx.terminalId;
   const acceptor: Acceptor =
@@ -331,6 +335,7 @@ async function acceptOnce(ctx: RequestCtx, body: AcceptInput) {
   // A case closed on the spot has a fixed verdict: no provisional marker.
   if (final.status !== 'completed') syncProvisionalMarkers(tx, c.id, [], c.provisionalYears, c.dueDate);
   numbering.claim(tx, c.id);
+  within?.(tx, final);
   await tx.commit();
   // A kiosk screen is shared: the reply shows the numbers masked even to the applicant.
   return caseView(ctx, final, { reveal: false });

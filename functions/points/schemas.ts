@@ -160,6 +160,8 @@ export const deviceStageBody = z.strictObject({
   date: isoDate,
   assetNumber: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,63}$/, { message: '资产编号为 3–64 位字母、数字或 -' }).optional(),
   note: z.string().trim().max(500, { message: '最长 500 字' }).optional(),
+  /** At `registered`: the kiosk's own ECDSA P-256 public key (JWK), which signs its offline batches. */
+  publicKey: z.strictObject({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string().regex(/^[A-Za-z0-9_-]{43}$/), y: z.string().regex(/^[A-Za-z0-9_-]{43}$/) }).optional(),
   version,
 });
 export const progressQuery = z.strictObject({ region: regionCode.optional(), asOf: isoDate.optional() });
@@ -264,6 +266,8 @@ export const DeviceView = z
     stage: z.enum(DEVICE_STAGES),
     stageDates: z.record(z.string(), z.string()),
     createdAt: z.string(),
+    publicKey: z.object({ kty: z.string(), crv: z.string(), x: z.string(), y: z.string() }).optional(),
+    keyRegisteredAt: z.string().optional(),
     version: z.number(),
   })
   .meta({ id: 'Device' });

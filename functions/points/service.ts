@@ -390,7 +390,11 @@ export async function listPointDevices(ctx: RequestCtx, id: string, q: { limit: 
   return { items: page.items.map(viewDevice), nextCursor: page.nextCursor };
 }
 
-export async function changeDeviceStage(ctx: RequestCtx, id: string, body: { to: DeviceStage; date: string; assetNumber?: string; note?: string; version: number }) {
+export async function changeDeviceStage(
+  ctx: RequestCtx,
+  id: string,
+  body: { to: DeviceStage; date: string; assetNumber?: string; note?: string; version: number; publicKey?: DeviceAttrs['publicKey'] },
+) {
   const { p, device } = await deviceFor(ctx, id);
   requireCountyAdmin(p);
   requireVersion(device, body.version);
@@ -398,12 +402,14 @@ export async function changeDeviceStage(ctx: RequestCtx, id: string, body: { to:
   if (order) throw new Conflict(order.message, order.code, { from: device.stage, to: body.to, ...(order.missing ? { missing: order.missing } : {}) });
   if (body.to === 'asset_transferred' && !body.assetNumber) throw badField('assetNumber', '资产划转须填写资产编号');
   if (body.to !== 'asset_transferred' && body.assetNumber) throw badField('assetNumber', '资产编号在资产划转时填写');
+  if (body.publicKey && body.to !== 'registered') throw badField('publicKey', '设备公钥在登记 (registered) 时提供');
   checkDate('date', body.date, ctx, device.stageDates?.[device.stage]);
   const next: DeviceAttrs = {
     ...device,
     stage: body.to,
     stageDates: { ...(device.stageDates ?? {}), [body.to]: body.date },
     ...(body.assetNumber ? { assetNumber: body.assetNumber } : {}),
+    ...(body.publicKey ? { publicKey: body.publicKey, keyRegisteredAt: isoShanghai(ctx.now) } : {}),
     updatedAt: isoShanghai(ctx.now),
   };
   await new Tx(ctx)
@@ -414,7 +420,7 @@ export async function changeDeviceStage(ctx: RequestCtx, id: string, body: { to:
       values: { ':st': body.to, ':d': device.id },
       conflict: { code: 'KIOSK_MISMATCH', message: '服务点的设备记录不一致' },
     })
-    .log({ action: `device.${body.to}`, targetType: 'Device', targetId: id, before: { stage: device.stage }, after: { stage: body.to, date: body.date, assetNumber: body.assetNumber, note: body.note }, countyCode: device.scopeBucket, regionCode: device.regionCode })
+    .log({ action: `device.${body.to}`, targetType: 'Device', targetId: id, before: { stage: device.stage }, after: { stage: body.to, date: body.date, assetNumber: body.assetNumber, note: body.note, ...(body.publicKey ? { publicKey: body.publicKey } : {}) }, countyCode: device.scopeBucket, regionCode: device.regionCode })
     .commit();
   return viewDevice({ ...next, version: device.version + 1 });
 }

@@ -299,3 +299,20 @@ export const ReReview = defineEntity<ReReviewAttrs, { id: string }>({
   indexes: (r) => ({ gsi1pk: `REREVIEWS_IN#${r.scopeBucket}#${r.status}`, gsi1sk: r.id }),
 });
 export const reReviewsOfCounty = (county: string, status: ReReviewStatus) => ({ index: 'gsi1' as const, pk: `REREVIEWS_IN#${county}#${status}` });
+
+/**
+ * A case a kiosk accepted offline, by the kiosk's client id (a ULID it made): the idempotency
+ * key of `POST /kiosk/batches`, written in the acceptance's transaction, so each is accepted once.
+ */
+export interface KioskClientCaseAttrs {
+  deviceId: string;
+  clientId: string;
+  caseId: string;
+  acceptedAtLocal: string;
+  acceptedAt: string;
+  receivedAt: string;
+}
+export const KioskClientCase = defineEntity<KioskClientCaseAttrs, { deviceId: string; clientId: string }>({
+  type: 'KioskClientCase',
+  key: ({ deviceId, clientId }) => ({ pk: `DEVICE#${deviceId}`, sk: `OFFLINE_CASE#${clientId}` }),
+});

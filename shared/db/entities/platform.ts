@@ -1,10 +1,11 @@
 import { defineEntity } from './define';
 
+export const REGION_LEVELS = ['province', 'city', 'county', 'township', 'community_committee', 'village', 'community'] as const;
 /** Regions: the statistical tree. `path` is the ancestor chain (codes joined by '/'). */
 export interface RegionAttrs {
   code: string;
   name: string;
-  level: 'province' | 'city' | 'county' | 'township' | 'community_committee' | 'village' | 'community';
+  level: (typeof REGION_LEVELS)[number];
   parentCode?: string;
   path: string;
   note?: string;

@@ -168,6 +168,10 @@ export interface DeviceAttrs {
   /** The date each stage was reached (progress as of any date is computed from these). */
   stageDates?: Partial<Record<DeviceStage, string>>;
   updatedAt?: string;
+  /** The kiosk's ECDSA P-256 public key (JWK), given at `registered`: it signs offline batches. */
+  publicKey?: { kty: 'EC'; crv: 'P-256'; x: string; y: string };
+  /** When the key was registered: no offline case is dated before it. */
+  keyRegisteredAt?: string;
 }
 export const Device = defineEntity<DeviceAttrs, { id: string }>({
   type: 'Device',
