@@ -650,6 +650,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/kiosk/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 自助终端离线受理批次上传：设备密钥签名的 JWS；逐件答复 accepted / duplicate / refused（clientId 为幂等键，受理时间取终端本地时间） */
+        post: operations["uploadKioskBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me": {
         parameters: {
             query?: never;
@@ -1195,6 +1212,23 @@ export interface paths {
         put?: never;
         /** 复核结论：confirmed（无误）或 flagged（有误，办件标记，申请人可见） */
         post: operations["clearReReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/regions/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导入区划（省级系统管理员）：CSV 与种子区划文件同格式；整体校验（代码、上级、层级、无环）后写入，幂等，逐批记日志；新村（社区）同时规划服务点 */
+        post: operations["importRegions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1821,8 +1855,15 @@ export interface components {
             assetNumber?: string;
             createdAt: string;
             id: string;
+            keyRegisteredAt?: string;
             model?: string;
             pointId: string;
+            publicKey?: {
+                crv: string;
+                kty: string;
+                x: string;
+                y: string;
+            };
             serialNumber: string;
             /** @enum {string} */
             stage: "delivered" | "distributed" | "registered" | "installed" | "debugged" | "asset_transferred";
@@ -1866,6 +1907,25 @@ export interface components {
             remarks?: string;
             /** @enum {string} */
             result: "passed" | "failed";
+        };
+        KioskBatchResult: {
+            deviceId: string;
+            results: {
+                acceptedAt?: string;
+                caseId?: string;
+                /** @enum {string} */
+                clamped?: "future" | "before_registration";
+                clientId: string;
+                dueDate?: string;
+                reason?: {
+                    code: string;
+                    details?: unknown;
+                    message: string;
+                };
+                /** @enum {string} */
+                result: "accepted" | "duplicate" | "refused";
+                status?: string;
+            }[];
         };
         Me: {
             accountId?: string;
@@ -2217,6 +2277,14 @@ export interface components {
             name: string;
             parentCode?: string;
             path: string;
+        };
+        RegionImportSummary: {
+            added: number;
+            pointsPlanned: number;
+            rows: number;
+            transactions: number;
+            unchanged: number;
+            updated: number;
         };
         Report: {
             current?: boolean;
@@ -5511,6 +5579,14 @@ export interface operations {
                     assetNumber?: string;
                     date: string;
                     note?: string;
+                    publicKey?: {
+                        /** @enum {string} */
+                        crv: "P-256";
+                        /** @enum {string} */
+                        kty: "EC";
+                        x: string;
+                        y: string;
+                    };
                     /** @enum {string} */
                     to: "distributed" | "registered" | "installed" | "debugged" | "asset_transferred";
                     version: number;
@@ -6168,6 +6244,77 @@ export interface operations {
                         /** @enum {string} */
                         table?: "ok";
                     };
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    uploadKioskBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    jws: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskBatchResult"];
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -9676,6 +9823,99 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReReview"];
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    importRegions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重试返回首次结果 */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description code,name,level,parent_code,note（与种子区划文件同格式） */
+                    csv: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionImportSummary"];
                 };
             };
             /** @description invalid input; every bad field is named in details */
