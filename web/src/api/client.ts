@@ -67,7 +67,8 @@ const session: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ baseUrl: runtimeConfig.apiBase || globalThis.location?.origin });
+// JSON replies only: list routes also answer XLSX (Accept), which the screens download directly, not through typed data.
+export const api = createClient<paths, 'application/json'>({ baseUrl: runtimeConfig.apiBase || globalThis.location?.origin });
 api.use(session);
 
 const CODE_MESSAGES: Record<string, string> = {
