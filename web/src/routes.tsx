@@ -26,5 +26,15 @@ const screen = (load: () => Promise<{ default: ComponentType }>) => lazy(load);
 
 export const ROUTES: ScreenRoute[] = [
   { path: '/login', title: '扫码登录', layout: 'bare', public: true, screen: screen(() => import('./screens/login/LoginScreen')) },
+  { path: '/supervisor/dashboard', title: '督导看板', menu: '督导看板', roles: ['supervisor', 'sys_admin', 'biz_admin'], layout: 'console', screen: screen(() => import('./screens/supervisor/DashboardScreen')) },
+  { path: '/supervisor/map', title: '服务点分布', menu: '服务点分布', roles: ['supervisor', 'sys_admin', 'biz_admin'], layout: 'console', screen: screen(() => import('./screens/supervisor/MapScreen')) },
+  { path: '/supervisor/reports', title: '督导报告', menu: '督导报告', roles: ['supervisor', 'sys_admin', 'biz_admin'], layout: 'console', screen: screen(() => import('./screens/supervisor/ReportsScreen')) },
+  { path: '/admin/requests', title: '账号申请', menu: '账号申请', roles: ['sys_admin', 'biz_admin'], layout: 'console', screen: screen(() => import('./screens/admin/AccountRequestsScreen')) },
+  { path: '/admin/accounts', title: '账号管理', menu: '账号管理', roles: ['sys_admin', 'biz_admin'], layout: 'console', screen: screen(() => import('./screens/admin/AccountsScreen')) },
+  { path: '/admin/points', title: '服务点看板', menu: '服务点看板', roles: ['sys_admin', 'biz_admin'], layout: 'console', screen: screen(() => import('./screens/admin/PointBoardScreen')) },
+  { path: '/admin/points/:id', title: '服务点详情', roles: ['sys_admin', 'biz_admin', 'supervisor'], layout: 'console', screen: screen(() => import('./screens/admin/PointScreen')) },
+  { path: '/admin/funds', title: '资金月度统计', menu: '资金统计', roles: ['sys_admin', 'biz_admin', 'supervisor'], layout: 'console', screen: screen(() => import('./screens/admin/FundsScreen')) },
+  { path: '/admin/audit', title: '操作日志', menu: '操作日志', roles: ['sys_admin', 'biz_admin'], layout: 'console', screen: screen(() => import('./screens/admin/AuditLogScreen')) },
+  { path: '/print/account-request/:id', title: '用户申请（变更）单', layout: 'print', roles: ['sys_admin', 'biz_admin'], screen: screen(() => import('./screens/admin/RequestPrintScreen')) },
   { path: '/home', title: '首页', layout: 'console', menu: '首页', screen: screen(() => import('./screens/common/HomeScreen')) },
 ];

@@ -298,7 +298,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 办件列表：操作员本服务点，审核员本县（待审队列按到期日排序），督导本辖区；overdue=true 为在办已超期 */
+        /** 办件列表：操作员本服务点，审核员本县（待审队列按到期日排序），督导本辖区；overdue=true 为在办已超期。number= 按回执编号查找（本县可只输 2026-123 或 123），applicantIdNumber= 按申请人身份证号查找（记入操作日志）；辖区外的办件视同不存在 */
         get: operations["listCases"];
         put?: never;
         /** 受理办件：服务点业务操作员；或群众本人在已登记的自助终端上（电子社保卡扫码登录 + X-Terminal-Id，仅 self_service，申请人即本人，由服务点负责；需审核的即时报送县级，无需审核的当场办结） */
@@ -438,6 +438,23 @@ export interface paths {
         };
         /** 某一版本及其全部事项（办件按受理时的版本查看） */
         get: operations["getCatalogVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 督导看板：某区划某期间的报告各部分，现算（与已存报告同一计数器、同一计算），不存储；trend 为最近 12 期 */
+        get: operations["getDashboard"];
         put?: never;
         post?: never;
         delete?: never;
@@ -783,6 +800,23 @@ export interface paths {
         };
         /** 服务点阶段变更记录 */
         get: operations["listStageHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/points/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 服务点覆盖：半径（默认 5 公里）内无正式运行服务点的行政村/社区，及未录入经纬度的服务点 */
+        get: operations["pointCoverage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1300,6 +1334,7 @@ export interface components {
             catalogVersion: number;
             /** @enum {string} */
             channel: "window" | "self_service" | "assisted" | "home_visit";
+            checkCode?: string;
             decision?: {
                 at: string;
                 byName: string;
@@ -1312,6 +1347,7 @@ export interface components {
             itemName: string;
             materialsNotified: string[];
             materialsReceived: string[];
+            number: string;
             onTime?: boolean;
             overdue: boolean;
             paused: boolean;
@@ -1395,6 +1431,125 @@ export interface components {
             /** @enum {string} */
             status: "writing" | "published";
             version: number;
+        };
+        Dashboard: {
+            asOf: string;
+            assessment?: {
+                [key: string]: unknown;
+            }[];
+            coverage: {
+                note: string;
+                section: string;
+                source: string;
+            }[];
+            /** @enum {boolean} */
+            live: true;
+            period: {
+                end: string;
+                key: string;
+                start: string;
+            };
+            periodInProgress: boolean;
+            points?: {
+                [key: string]: unknown;
+            }[];
+            ranking: {
+                laggards: {
+                    points: {
+                        lags: string[];
+                        name: string;
+                        pointId: string;
+                        rank: number;
+                        score: number | null;
+                        unitName: string;
+                    }[];
+                    units: {
+                        code: string;
+                        lags: string[];
+                        name: string;
+                        rank: number;
+                        score: number | null;
+                    }[];
+                };
+                points?: {
+                    name: string;
+                    pointId: string;
+                    rank: number;
+                    score: number | null;
+                    unitName: string;
+                }[];
+                units: {
+                    code: string;
+                    name: string;
+                    rank: number;
+                    score: number | null;
+                }[];
+                weights: {
+                    [key: string]: number;
+                };
+            };
+            region: {
+                code: string;
+                level: string;
+                name: string;
+                path: string;
+            };
+            sections: {
+                [key: string]: unknown;
+            };
+            summary: {
+                [key: string]: number | null;
+            };
+            trend: components["schemas"]["DashboardTrendPoint"][];
+            /**
+             * @description weekly 周小结 · monthly 月盘点 · quarterly 季考评
+             * @enum {string}
+             */
+            type: "weekly" | "monthly" | "quarterly";
+            units: {
+                [key: string]: unknown;
+            }[];
+        };
+        DashboardTrendPoint: {
+            cases: {
+                accepted: number;
+                closed: number;
+                completionRate: number | null;
+                late: number;
+                onTime: number;
+                onTimeRate: number | null;
+                violations: number;
+            };
+            end: string;
+            funds: {
+                spentInPeriodFen: number;
+            };
+            milestones: {
+                key: string;
+                rate: number | null;
+                status: string;
+            }[];
+            period: string;
+            problems: {
+                answered: number;
+                escalated: number;
+                filed: number;
+                resolved: number;
+            };
+            ratings: {
+                average: number | null;
+                bad: number;
+                count: number;
+            };
+            start: string;
+            summary: {
+                [key: string]: number | null;
+            };
+            units: {
+                code: string;
+                name: string;
+                score: number | null;
+            }[];
         };
         Device: {
             assetNumber?: string;
@@ -1484,6 +1639,7 @@ export interface components {
                 lng: number;
             };
             name: string;
+            phone?: string;
             regionCode: string;
             regionPath: string;
             /** @enum {string} */
@@ -1492,6 +1648,66 @@ export interface components {
             stage: "planned" | "set_up" | "agreement_signed" | "accounts_configured" | "trial_run" | "accepted" | "in_operation" | "suspended" | "closed";
             stageDate?: string;
             version: number;
+        };
+        PointCoverage: {
+            covered: number;
+            points: {
+                id: string;
+                /** @enum {string} */
+                kind: "township" | "community_committee" | "village" | "community";
+                location?: {
+                    lat: number;
+                    lng: number;
+                };
+                name: string;
+                regionCode: string;
+                /** @enum {string} */
+                stage: "planned" | "set_up" | "agreement_signed" | "accounts_configured" | "trial_run" | "accepted" | "in_operation" | "suspended" | "closed";
+            }[];
+            pointsWithoutLocation: {
+                id: string;
+                /** @enum {string} */
+                kind: "township" | "community_committee" | "village" | "community";
+                location?: {
+                    lat: number;
+                    lng: number;
+                };
+                name: string;
+                regionCode: string;
+                /** @enum {string} */
+                stage: "planned" | "set_up" | "agreement_signed" | "accounts_configured" | "trial_run" | "accepted" | "in_operation" | "suspended" | "closed";
+            }[];
+            radiusMeters: number;
+            region: {
+                code: string;
+                level: string;
+                name: string;
+            };
+            uncovered: {
+                code: string;
+                name: string;
+                nearest?: {
+                    distanceMeters: number;
+                    name: string;
+                    pointId: string;
+                };
+                ownPoint?: {
+                    id: string;
+                    name: string;
+                    /** @enum {string} */
+                    stage: "planned" | "set_up" | "agreement_signed" | "accounts_configured" | "trial_run" | "accepted" | "in_operation" | "suspended" | "closed";
+                };
+                /**
+                 * @description 范围内无运行中服务点 · 位置未录入，无法判断
+                 * @enum {string}
+                 */
+                reason: "no_point_in_range" | "location_unknown";
+                township?: {
+                    code: string;
+                    name: string;
+                };
+            }[];
+            villages: number;
         };
         PointStageChange: {
             date: string;
@@ -1603,6 +1819,7 @@ export interface components {
                 lng: number;
             };
             name: string;
+            phone?: string;
             regionCode: string;
         };
         QrSessionCreated: {
@@ -3359,8 +3576,11 @@ export interface operations {
     listCases: {
         parameters: {
             query?: {
+                /** @description 居民身份证号 (GB 11643, 18 位，含校验码) */
+                applicantIdNumber?: string;
                 cursor?: string;
                 limit?: number;
+                number?: string;
                 overdue?: "true" | "false";
                 point?: string;
                 region?: string;
@@ -4368,6 +4588,96 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query?: {
+                /** @description 默认当前期间（进行中） */
+                period?: string;
+                /** @description 区划（默认本人所在区划） */
+                region?: string;
+                /** @description 默认 monthly */
+                type?: "weekly" | "monthly" | "quarterly";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -5574,6 +5884,8 @@ export interface operations {
                         lng: number;
                     };
                     name: string;
+                    /** @example 0357-5522123 */
+                    phone?: string;
                     /** @example 141033000000 */
                     regionCode: string;
                 };
@@ -5754,11 +6066,17 @@ export interface operations {
                     address?: string;
                     /** @example 周一至周五 8:30-12:00, 14:30-17:30 */
                     hours?: string;
+                    /** @description 经纬度（由县级管理员按实地录入）；null 清除录错的位置 */
                     location?: {
                         lat: number;
                         lng: number;
-                    };
+                    } | null;
                     name?: string;
+                    /**
+                     * @description 服务点联系电话；null 清除
+                     * @example 0357-5522123
+                     */
+                    phone?: string | null;
                     version: number;
                 };
             };
@@ -6646,6 +6964,92 @@ export interface operations {
                         items: components["schemas"]["PointStageChange"][];
                         nextCursor: string | null;
                     };
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    pointCoverage: {
+        parameters: {
+            query?: {
+                radiusKm?: number;
+                region?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointCoverage"];
                 };
             };
             /** @description invalid input; every bad field is named in details */
