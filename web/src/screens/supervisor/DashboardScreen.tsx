@@ -163,7 +163,7 @@ export default function DashboardScreen() {
                         <Space>
                           <Tag color="red">{x.what}</Tag>
                           {x.code ? (
-                            <Button type="link" style={{ padding: 0 }} onClick={() => set('region', x.code)}>
+                            <Button type="link" style={{ padding: 0, color: '#0b3d73', textDecoration: 'underline' }} onClick={() => set('region', x.code)}>
                               {x.name}
                             </Button>
                           ) : (
