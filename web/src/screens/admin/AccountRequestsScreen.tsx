@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Form, Input, Modal, Radio, Space, Table, Tabs, Tag, Typography, message } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link } from 'react-router';
+import { TextLink } from '../shared/TextLink';
 import { api, errorText, unwrap, type Schemas } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { formatDate, roleNames } from '../../lib/format';
@@ -145,7 +145,7 @@ export default function AccountRequestsScreen() {
           { title: '进度', render: (_, r) => <Tag data-testid="request-step">{stepOf(r).text}</Tag> },
           { title: '审批意见', render: (_, r) => (r.decision ? `${r.decision.approve ? '同意' : '不同意'}${r.decision.reason ? `：${r.decision.reason}` : ''}（${r.decision.byName}）` : '—') },
           { title: '我的下一步', render: (_, r) => <span data-testid="next-step">{nextStep(r)}</span> },
-          { title: '', render: (_, r) => <Link to={`/print/account-request/${r.id}`}>打印申请单</Link> },
+          { title: '', render: (_, r) => <TextLink to={`/print/account-request/${r.id}`}>打印申请单</TextLink> },
         ]}
       />
       <Modal

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Alert, Button, Card, DatePicker, Input, Modal, Select, Space, Table, Tabs, Tag, Typography, message } from 'antd';
 import dayjs from 'dayjs';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link } from 'react-router';
+import { TextLink } from '../shared/TextLink';
 import { api, errorText, unwrap, type Schemas } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { formatDate, formatDateTime, roleNames } from '../../lib/format';
@@ -79,7 +79,7 @@ function AccountList() {
           { title: '身份证号', dataIndex: 'idNumber' },
           { title: '电话', dataIndex: 'phone' },
           { title: '角色', render: (_, a) => roleNames(a.roles) || '（未关联）' },
-          { title: '状态', render: (_, a) => <Tag color={a.status === 'active' ? 'green' : 'red'}>{ACCOUNT_STATUS_NAMES[a.status]}</Tag> },
+          { title: '状态', render: (_, a) => <Tag>{ACCOUNT_STATUS_NAMES[a.status]}</Tag> },
           { title: '最近登录', render: (_, a) => formatDateTime(a.lastLoginAt) },
           {
             title: '操作',
@@ -87,7 +87,7 @@ function AccountList() {
               hasRole('sys_admin') ? (
                 <Space>
                   {ALLOWED[a.status]!.map((act) => (
-                    <Button key={act} size="small" danger={act === 'freeze' || act === 'deregister'} onClick={() => change(a.id, a.name, act)}>
+                    <Button key={act} size="small" onClick={() => change(a.id, a.name, act)}>
                       {ACTION_NAMES[act]}
                     </Button>
                   ))}
@@ -161,10 +161,10 @@ function MonthlyAudit() {
               pagination={false}
               dataSource={a.staleRequests}
               columns={[
-                { title: '申请单', render: (_, r) => <Link to={`/print/account-request/${r.requestId}`}>{r.requestId}</Link> },
+                { title: '申请单', render: (_, r) => <TextLink to={`/print/account-request/${r.requestId}`}>{r.requestId}</TextLink> },
                 { title: '填报日期', render: (_, r) => formatDate(r.filedAt) },
                 { title: '已过天数', dataIndex: 'ageDays' },
-                { title: '下一步', render: () => <Link to="/admin/requests">去处理</Link> },
+                { title: '下一步', render: () => <TextLink to="/admin/requests">去处理</TextLink> },
               ]}
             />
           </Card>

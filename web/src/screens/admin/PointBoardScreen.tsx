@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Col, Row, Space, Tag, Typography, message } from 'antd';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { Link } from 'react-router';
+import { TextLink } from '../shared/TextLink';
 import { api, errorText, unwrap, type Schemas } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { formatDate } from '../../lib/format';
@@ -10,9 +10,9 @@ import { ExportButton } from '../shared/ExportButton';
 type Point = Schemas['Point'];
 type Milestone = { key: string; nameZh: string; due: string; target: number | null; done: number | null; of: number | null; rate: number | null; status: string };
 const STATUS: Record<string, { text: string; color: string }> = {
-  met: { text: '已完成', color: 'green' },
-  behind: { text: '滞后', color: 'red' },
-  not_due: { text: '未到期', color: 'blue' },
+  met: { text: '已完成', color: '#135200' },
+  behind: { text: '滞后', color: '#a8071a' },
+  not_due: { text: '未到期', color: '#0b3d73' },
   untracked: { text: '未跟踪', color: 'default' },
 };
 
@@ -81,7 +81,7 @@ export default function PointBoardScreen() {
         <Button onClick={() => allocate.mutate()} loading={allocate.isPending}>
           下达{year}年度补助资金
         </Button>
-        <Link to="/admin/funds">资金月度统计</Link>
+        <TextLink to="/admin/funds">资金月度统计</TextLink>
       </Space>
       {points.error ? <Alert type="error" showIcon message={errorText(points.error)} /> : null}
       <div style={{ overflowX: 'auto' }}>
@@ -93,7 +93,7 @@ export default function PointBoardScreen() {
                 <Card size="small" title={`${STAGE_NAMES[stage]}（${here.length}）`} data-testid={`column-${stage}`} styles={{ body: { maxHeight: 520, overflowY: 'auto', padding: 8 } }}>
                   {here.map((p) => (
                     <Card key={p.id} size="small" style={{ marginBottom: 6 }} data-testid="point-card">
-                      <Link to={`/admin/points/${p.id}`}>{p.name}</Link>
+                      <TextLink to={`/admin/points/${p.id}`}>{p.name}</TextLink>
                       <br />
                       <Typography.Text type="secondary">
                         {KIND_NAMES[p.kind]}

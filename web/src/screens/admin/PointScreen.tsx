@@ -115,7 +115,7 @@ export default function PointScreen() {
         <Descriptions column={2} size="small">
           <Descriptions.Item label="类型">{KIND_NAMES[p.kind]}</Descriptions.Item>
           <Descriptions.Item label="阶段">
-            <Tag color="blue" data-testid="point-stage">{STAGE_NAMES[p.stage]}</Tag>
+            <Tag color="#0b3d73" data-testid="point-stage">{STAGE_NAMES[p.stage]}</Tag>
             {p.stageDate ? formatDate(p.stageDate) : ''}
           </Descriptions.Item>
           <Descriptions.Item label="地址">{p.address}</Descriptions.Item>
@@ -202,7 +202,7 @@ export default function PointScreen() {
           columns={[
             { title: '日期', render: (_, i) => formatDate(i.date) },
             { title: '检查人', dataIndex: 'inspector' },
-            { title: '结果', render: (_, i) => (i.passed ? <Tag color="green">通过</Tag> : <Tag color="red">未通过</Tag>) },
+            { title: '结果', render: (_, i) => (i.passed ? <Tag color="#135200">通过</Tag> : <Tag color="#a8071a">未通过</Tag>) },
             { title: '不合格项', render: (_, i) => i.failedItems.join('、') || '—' },
           ]}
         />

@@ -20,8 +20,8 @@ interface Sections {
   ratings: { count: number; average: number | null; bad: number };
 }
 const STATUS: Record<string, { text: string; color: string }> = {
-  met: { text: '已完成', color: 'green' },
-  behind: { text: '滞后', color: 'red' },
+  met: { text: '已完成', color: '#135200' },
+  behind: { text: '滞后', color: '#a8071a' },
   not_due: { text: '未到期', color: 'default' },
   untracked: { text: '未跟踪', color: 'default' },
 };
@@ -143,7 +143,7 @@ export default function DashboardScreen() {
         <>
           <Typography.Paragraph data-testid="dashboard-heading">
             <strong>{d.region.name}</strong> · {TYPE_NAMES[d.type as PeriodType]} · {periodLabel(d.period.key)}（{formatDate(d.period.start)}至{formatDate(d.period.end)}）
-            {d.periodInProgress ? <Tag color="blue" style={{ marginLeft: 8 }}>进行中</Tag> : null}
+            {d.periodInProgress ? <Tag color="#0b3d73" style={{ marginLeft: 8 }}>进行中</Tag> : null}
             <span style={{ marginLeft: 8, color: '#595959' }}>实时计算于 {formatDateTime(d.asOf)}，与已存报告同一口径</span>
           </Typography.Paragraph>
 
@@ -161,7 +161,7 @@ export default function DashboardScreen() {
                     <List.Item.Meta
                       title={
                         <Space>
-                          <Tag color="red">{x.what}</Tag>
+                          <Tag color="#a8071a">{x.what}</Tag>
                           {x.code ? (
                             <Button type="link" style={{ padding: 0, color: '#0b3d73', textDecoration: 'underline' }} onClick={() => set('region', x.code)}>
                               {x.name}

@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'react';
 import { Alert, Card, Col, Row, Segmented, Space, Spin, Table, Tag, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
+import { TextLink } from '../shared/TextLink';
 import { api, errorText, unwrap } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { KIND_NAMES, STAGE_NAMES, formatRate } from '../../lib/money';
@@ -123,7 +124,7 @@ export default function MapScreen() {
               columns={[
                 { title: '村/社区', dataIndex: 'name' },
                 { title: '所属乡镇', render: (_, u) => u.township?.name ?? '—' },
-                { title: '原因', render: (_, u) => (u.reason === 'location_unknown' ? <Tag>位置未录入，无法判断</Tag> : <Tag color="red">范围内无运行中服务点</Tag>) },
+                { title: '原因', render: (_, u) => (u.reason === 'location_unknown' ? <Tag>位置未录入，无法判断</Tag> : <Tag color="#a8071a">范围内无运行中服务点</Tag>) },
                 { title: '最近的运行中服务点', render: (_, u) => (u.nearest ? `${u.nearest.name}（${(u.nearest.distanceMeters / 1000).toFixed(1)} 公里）` : '—') },
               ]}
             />
@@ -137,7 +138,7 @@ export default function MapScreen() {
               pagination={{ pageSize: 20 }}
               dataSource={c.pointsWithoutLocation}
               columns={[
-                { title: '服务点', render: (_, p) => (admin ? <Link to={`/admin/points/${p.id}`}>{p.name}</Link> : p.name) },
+                { title: '服务点', render: (_, p) => (admin ? <TextLink to={`/admin/points/${p.id}`}>{p.name}</TextLink> : p.name) },
                 { title: '阶段', render: (_, p) => STAGE_NAMES[p.stage] ?? p.stage },
                 { title: '坐标', render: () => '未录入' },
               ]}
