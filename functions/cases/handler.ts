@@ -3,6 +3,7 @@ import { casesApi } from './api';
 import * as cases from './service';
 import * as followUps from './follow-ups';
 import { caseDocument } from './documents';
+import { publicCaseStatus } from './status';
 
 export const handler = domainHandler(casesApi, {
   acceptCase: ({ ctx, body }) => cases.acceptCase(ctx, body),
@@ -16,5 +17,6 @@ export const handler = domainHandler(casesApi, {
   rateCase: ({ ctx, params, body }) => cases.rateCase(ctx, params.id, body),
   listFollowUps: ({ ctx, query }) => followUps.listFollowUps(ctx, query),
   closeFollowUp: ({ ctx, params, body }) => followUps.closeFollowUp(ctx, params.id, body),
+  publicCaseStatus: ({ ctx, query }) => publicCaseStatus(ctx, query.number, query.code),
   myCases: ({ ctx, query }) => cases.myCases(ctx, query.limit, query.cursor),
 });
