@@ -26,5 +26,16 @@ const screen = (load: () => Promise<{ default: ComponentType }>) => lazy(load);
 
 export const ROUTES: ScreenRoute[] = [
   { path: '/login', title: '扫码登录', layout: 'bare', public: true, screen: screen(() => import('./screens/login/LoginScreen')) },
-  { path: '/home', title: '首页', layout: 'console', menu: '首页', screen: screen(() => import('./screens/common/HomeScreen')) },
+  { path: '/home', title: '首页', layout: 'console', screen: screen(() => import('./screens/common/HomeScreen')) },
+  { path: '/clerk', title: '待办', layout: 'console', menu: '待办', roles: ['operator'], screen: screen(() => import('./screens/clerk/TodoScreen')) },
+  { path: '/clerk/accept', title: '受理办件', layout: 'console', menu: '受理办件', roles: ['operator'], screen: screen(() => import('./screens/clerk/AcceptScreen')) },
+  { path: '/clerk/find', title: '查找办件', layout: 'console', menu: '查找办件', roles: ['operator'], screen: screen(() => import('./screens/clerk/FindScreen')) },
+  { path: '/clerk/cases/:id', title: '办件详情', layout: 'console', roles: ['operator'], screen: screen(() => import('./screens/clerk/CaseScreen')) },
+  { path: '/clerk/problems', title: '问题反映', layout: 'console', menu: '问题反映', roles: ['operator'], screen: screen(() => import('./screens/problems/ProblemsScreen')) },
+  { path: '/print/:kind/:id', title: '打印', layout: 'print', roles: ['operator', 'reviewer'], screen: screen(() => import('./screens/print/PrintScreen')) },
+  { path: '/review', title: '审核队列', layout: 'console', menu: '审核队列', roles: ['reviewer'], screen: screen(() => import('./screens/reviewer/QueueScreen')) },
+  { path: '/review/cases/:id', title: '审核办件', layout: 'console', roles: ['reviewer'], screen: screen(() => import('./screens/reviewer/ReviewScreen')) },
+  { path: '/review/find', title: '查找办件', layout: 'console', menu: '查找办件', roles: ['reviewer'], screen: screen(() => import('./screens/reviewer/FindScreen')) },
+  { path: '/review/problems', title: '问题处理', layout: 'console', menu: '问题处理', roles: ['reviewer'], screen: screen(() => import('./screens/problems/ProblemsScreen')) },
+  { path: '/kiosk', title: '自助终端', layout: 'kiosk', public: true, screen: screen(() => import('./screens/kiosk/KioskScreen')) },
 ];

@@ -298,7 +298,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 办件列表：操作员本服务点，审核员本县（待审队列按到期日排序），督导本辖区；overdue=true 为在办已超期 */
+        /** 办件列表：操作员本服务点，审核员本县（待审队列按到期日排序），督导本辖区；overdue=true 为在办已超期。number= 按回执编号查找（本县可只输 2026-123 或 123），applicantIdNumber= 按申请人身份证号查找（记入操作日志）；辖区外的办件视同不存在 */
         get: operations["listCases"];
         put?: never;
         /** 受理办件：服务点业务操作员；或群众本人在已登记的自助终端上（电子社保卡扫码登录 + X-Terminal-Id，仅 self_service，申请人即本人，由服务点负责；需审核的即时报送县级，无需审核的当场办结） */
@@ -337,6 +337,23 @@ export interface paths {
         put?: never;
         /** 办结：结果送达方式 on_the_spot | phone | post（受理人） */
         post: operations["completeCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{id}/documents/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 办件文书（打印页的全部内容，申请人信息脱敏）：receipt 受理回执、notification 一次性告知书、supplement-notice 补正材料通知书（仅退回补正后，否则 409）；本服务点经办人员、县级审核人员及申请人本人 */
+        get: operations["caseDocument"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -962,6 +979,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public/case-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 凭受理回执查询办理进度（办件编号 + 6 位查询码），不含个人信息；编号或查询码错误一律 404；同一编号一小时内错误 10 次后 429 一小时 */
+        get: operations["publicCaseStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/public/catalog/items": {
         parameters: {
             query?: never;
@@ -1300,6 +1334,7 @@ export interface components {
             catalogVersion: number;
             /** @enum {string} */
             channel: "window" | "self_service" | "assisted" | "home_visit";
+            checkCode?: string;
             decision?: {
                 at: string;
                 byName: string;
@@ -1312,6 +1347,7 @@ export interface components {
             itemName: string;
             materialsNotified: string[];
             materialsReceived: string[];
+            number: string;
             onTime?: boolean;
             overdue: boolean;
             paused: boolean;
@@ -1327,6 +1363,8 @@ export interface components {
             rating?: {
                 at: string;
                 comment?: string;
+                /** @enum {string} */
+                reason?: "slow" | "attitude" | "materials_unclear" | "not_solved" | "other";
                 score: number;
             };
             regionCode: string;
@@ -1365,17 +1403,83 @@ export interface components {
             }[];
             warning: boolean;
         };
+        CaseDocument: {
+            acceptDate: string;
+            acceptedAt: string;
+            applicant: {
+                idNumber: string;
+                name: string;
+                phone: string;
+            };
+            calendarProvisional: boolean;
+            caseId: string;
+            catalogVersion: number;
+            /** @enum {string} */
+            channel: "window" | "self_service" | "assisted" | "home_visit";
+            checkCode: string;
+            clerk: {
+                id: string;
+                name: string;
+            };
+            dueDate: string;
+            issuedAt: string;
+            itemCode: string;
+            itemName: string;
+            /** @enum {string} */
+            kind: "receipt" | "notification" | "supplement-notice";
+            materialsNotified: string[];
+            materialsOutstanding: string[];
+            materialsReceived: string[];
+            needsReview: boolean;
+            notification?: {
+                channels: ("window" | "self_service" | "assisted" | "home_visit")[];
+                complaintPhone?: string;
+                fees?: string;
+                itemName: string;
+                legalBasis?: string;
+                materials: string[];
+                procedure: string[];
+                timeLimitWorkingDays: number;
+            };
+            number: string;
+            point: {
+                address?: string;
+                id: string;
+                name: string;
+                phone?: string;
+            };
+            proxy?: {
+                idNumber: string;
+                name: string;
+                phone: string;
+                relation: string;
+            };
+            /** @enum {string} */
+            status: "accepted" | "submitted" | "returned" | "approved" | "rejected" | "completed";
+            statusQrContent: string;
+            statusUrl: string;
+            supplement?: {
+                askedAt: string;
+                askedBy: string;
+                missingMaterials: string[];
+                reason?: string;
+            };
+            timeLimitWorkingDays: number;
+            title: string;
+        };
         CatalogItem: {
             category: string;
             channels: ("window" | "self_service" | "assisted" | "home_visit")[];
             code: string;
+            complaintPhone?: string;
+            fees?: string;
             group: string;
             legalBasis?: string;
             materials: string[];
             nameEn: string;
             nameZh: string;
             needsReview: boolean;
-            procedure?: string;
+            procedure?: string[];
             /** @enum {string} */
             review: "none" | "county";
             timeLimitWorkingDays: number;
@@ -1588,6 +1692,15 @@ export interface components {
             /** @enum {string} */
             status: "open" | "answered" | "resolved";
         };
+        PublicCaseStatus: {
+            dueDate: string;
+            itemName: string;
+            number: string;
+            pointName: string;
+            /** @enum {string} */
+            status: "accepted" | "submitted" | "returned" | "approved" | "rejected" | "completed";
+            updatedAt: string;
+        };
         PublicPoint: {
             address: string;
             channels: string[];
@@ -1625,6 +1738,8 @@ export interface components {
             id: string;
             openedAt: string;
             pointId: string;
+            /** @enum {string} */
+            reason?: "slow" | "attitude" | "materials_unclear" | "not_solved" | "other";
             resolution?: string;
             score: number;
             /** @enum {string} */
@@ -3359,8 +3474,11 @@ export interface operations {
     listCases: {
         parameters: {
             query?: {
+                /** @description 居民身份证号 (GB 11643, 18 位，含校验码) */
+                applicantIdNumber?: string;
                 cursor?: string;
                 limit?: number;
+                number?: string;
                 overdue?: "true" | "false";
                 point?: string;
                 region?: string;
@@ -3749,6 +3867,92 @@ export interface operations {
             };
         };
     };
+    caseDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                kind: "receipt" | "notification" | "supplement-notice";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDocument"];
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     rateCase: {
         parameters: {
             query?: never;
@@ -3762,6 +3966,8 @@ export interface operations {
             content: {
                 "application/json": {
                     comment?: string;
+                    /** @enum {string} */
+                    reason?: "slow" | "attitude" | "materials_unclear" | "not_solved" | "other";
                     score: number;
                 };
             };
@@ -4227,13 +4433,15 @@ export interface operations {
                         category: string;
                         channels: ("window" | "self_service" | "assisted" | "home_visit")[];
                         code: string;
+                        complaintPhone?: string;
+                        fees?: string;
                         /** @enum {string} */
                         group: "employment" | "social_security";
                         legalBasis?: string;
                         materials: string[];
                         nameEn: string;
                         nameZh: string;
-                        procedure?: string;
+                        procedure?: string[];
                         /** @enum {string} */
                         review: "none" | "county";
                         timeLimitWorkingDays: number;
@@ -4243,13 +4451,15 @@ export interface operations {
                         category?: string;
                         channels?: ("window" | "self_service" | "assisted" | "home_visit")[];
                         code: string;
+                        complaintPhone?: string;
+                        fees?: string;
                         /** @enum {string} */
                         group?: "employment" | "social_security";
                         legalBasis?: string;
                         materials?: string[];
                         nameEn?: string;
                         nameZh?: string;
-                        procedure?: string;
+                        procedure?: string[];
                         /** @enum {string} */
                         review?: "none" | "county";
                         timeLimitWorkingDays?: number;
@@ -4258,13 +4468,15 @@ export interface operations {
                         category: string;
                         channels: ("window" | "self_service" | "assisted" | "home_visit")[];
                         code: string;
+                        complaintPhone?: string;
+                        fees?: string;
                         /** @enum {string} */
                         group: "employment" | "social_security";
                         legalBasis?: string;
                         materials: string[];
                         nameEn: string;
                         nameZh: string;
-                        procedure?: string;
+                        procedure?: string[];
                         /** @enum {string} */
                         review: "none" | "county";
                         timeLimitWorkingDays: number;
@@ -7633,6 +7845,74 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CalendarYear"];
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    publicCaseStatus: {
+        parameters: {
+            query: {
+                code: string;
+                number: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicCaseStatus"];
                 };
             };
             /** @description invalid input; every bad field is named in details */
