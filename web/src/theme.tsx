@@ -10,7 +10,7 @@ dayjs.locale('zh-cn');
 const ELDER_KEY = 'jjb.elderMode';
 
 // antd's default greys for labels and hints are translucent and fall below WCAG AA contrast.
-const readableText = { colorText: '#1a1a1a', colorTextSecondary: '#3d3d3d', colorTextTertiary: '#4a4a4a', colorTextQuaternary: '#595959', colorTextPlaceholder: '#595959', colorTextDescription: '#4a4a4a' };
+const readableText = { colorText: '#1a1a1a', colorTextSecondary: '#3d3d3d', colorTextTertiary: '#4a4a4a', colorTextQuaternary: '#595959', colorTextPlaceholder: '#595959', colorTextDescription: '#4a4a4a', colorError: '#b3261e', colorErrorText: '#b3261e', colorWarningText: '#874d00', colorSuccessText: '#237804' };
 const base: ThemeConfig = {
   token: { colorPrimary: '#0b57a4', colorLink: '#0b57a4', ...readableText, borderRadius: 6, fontSize: 15 },
 };
