@@ -34,6 +34,8 @@ export const defaultJobsEntry = (domain: string): string => join(PROJECT_ROOT, '
 export const DOMAIN_ACCESS: Record<string, DomainAccess> = {
   // /health and /openapi.json touch no data at all.
   platform: { table: 'none', pii: false, secret: false },
+  // GET /me/todo reads cases, follow-ups, problems and account forms: names and masked data only.
+  todo: { table: 'read', pii: false, secret: false },
 };
 
 /** The authorizer reads session + account, touches the session's lastSeenAt (UpdateItem), verifies tokens (secret). */
