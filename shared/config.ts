@@ -34,6 +34,10 @@ export interface Config {
   reportsDir: string;
   /** Report files larger than this are handed out as a link instead of inline. */
   reportInlineMaxBytes: number;
+  /** The console's public case-status page printed (and as a QR) on the receipt; `?number=&code=` is appended. */
+  publicStatusUrl: string;
+  /** A QR login started on a registered kiosk ends after this many idle seconds. */
+  kioskIdleSeconds: number;
 }
 
 function num(name: string, fallback: number): number {
@@ -66,6 +70,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reportsBucket: env.REPORTS_BUCKET || undefined,
     reportsDir: env.JJB_REPORTS_DIR ?? `${env.JJB_DATA_DIR ?? '.data'}/reports`,
     reportInlineMaxBytes: num('REPORT_INLINE_MAX_BYTES', 4 * 1024 * 1024),
+    publicStatusUrl: env.PUBLIC_STATUS_URL ?? `http://localhost:${env.PORT ?? '3000'}/status`,
+    kioskIdleSeconds: num('KIOSK_IDLE_SECONDS', 120),
   };
 }
 

@@ -3,7 +3,11 @@ import { defineApi, route } from '../../shared/http/route';
 import { listOf } from '../../shared/http/schemas';
 import {
   AcceptCaseBody,
+  CaseDocumentView,
+  DOCUMENT_KINDS,
   CaseListQuery,
+  CaseStatusQuery,
+  CaseStatusView,
   CaseView,
   CloseFollowUpBody,
   CompleteCaseBody,
@@ -45,6 +49,15 @@ export const casesApi = defineApi('cases', {
     summary: '办件详情及全部环节记录（群众仅可查看本人办件）',
     params: caseId,
     response: CaseView,
+  }),
+  caseDocument: route({
+    method: 'GET',
+    path: '/cases/{id}/documents/{kind}',
+    auth: 'signedIn',
+    summary:
+      '办件文书（打印页的全部内容，申请人信息脱敏）：receipt 受理回执、notification 一次性告知书、supplement-notice 补正材料通知书（仅退回补正后，否则 409）；本服务点经办人员、县级审核人员及申请人本人',
+    params: caseId.extend({ kind: z.enum(DOCUMENT_KINDS, { message: 'kind 为 receipt、notification 或 supplement-notice' }) }),
+    response: CaseDocumentView,
   }),
   submitCase: route({
     method: 'POST',
@@ -108,6 +121,15 @@ export const casesApi = defineApi('cases', {
     params: z.strictObject({ id: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: '无效的回访编号' }) }),
     body: CloseFollowUpBody,
     response: FollowUpView,
+  }),
+  publicCaseStatus: route({
+    method: 'GET',
+    path: '/public/case-status',
+    auth: 'public',
+    summary: '凭受理回执查询办理进度（办件编号 + 6 位查询码），不含个人信息；编号或查询码错误一律 404；同一编号一小时内错误 10 次后 429 一小时',
+    query: CaseStatusQuery,
+    response: CaseStatusView,
+    throttle: { rateLimit: 5, burstLimit: 10 },
   }),
   myCases: route({
     method: 'GET',

@@ -2,11 +2,14 @@ import { domainHandler } from '../../shared/http/pipeline';
 import { casesApi } from './api';
 import * as cases from './service';
 import * as followUps from './follow-ups';
+import { caseDocument } from './documents';
+import { publicCaseStatus } from './status';
 
 export const handler = domainHandler(casesApi, {
   acceptCase: ({ ctx, body }) => cases.acceptCase(ctx, body),
   listCases: ({ ctx, query }) => cases.listCases(ctx, query),
   getCase: ({ ctx, params }) => cases.getCaseById(ctx, params.id),
+  caseDocument: ({ ctx, params }) => caseDocument(ctx, params.id, params.kind),
   submitCase: ({ ctx, params, body }) => cases.submitCase(ctx, params.id, body),
   reviewCase: ({ ctx, params, body }) => cases.reviewCase(ctx, params.id, body),
   supplementCase: ({ ctx, params, body }) => cases.supplementCase(ctx, params.id, body),
@@ -14,5 +17,6 @@ export const handler = domainHandler(casesApi, {
   rateCase: ({ ctx, params, body }) => cases.rateCase(ctx, params.id, body),
   listFollowUps: ({ ctx, query }) => followUps.listFollowUps(ctx, query),
   closeFollowUp: ({ ctx, params, body }) => followUps.closeFollowUp(ctx, params.id, body),
+  publicCaseStatus: ({ ctx, query }) => publicCaseStatus(ctx, query.number, query.code),
   myCases: ({ ctx, query }) => cases.myCases(ctx, query.limit, query.cursor),
 });

@@ -15,7 +15,9 @@ export const CatalogItemView = z
     channels: z.array(z.enum(CHANNELS)),
     materials: z.array(z.string()),
     legalBasis: z.string().optional(),
-    procedure: z.string().optional(),
+    procedure: z.array(z.string()).optional(),
+    fees: z.string().optional(),
+    complaintPhone: z.string().optional(),
   })
   .meta({ id: 'CatalogItem' });
 
@@ -47,7 +49,9 @@ export const catalogItemInput = z.strictObject({
   channels: z.array(z.enum(CHANNELS)).min(1, { message: '至少一个办理渠道' }).max(4),
   materials: z.array(text(200)).max(50),
   legalBasis: text(2000).optional(),
-  procedure: text(4000).optional(),
+  procedure: z.array(text(300)).min(1, { message: '至少一个步骤' }).max(20, { message: '最多 20 步' }).optional(),
+  fees: text(200).optional(),
+  complaintPhone: z.string().trim().regex(/^[0-9-]{5,20}$/, { message: '投诉电话如 12333 或 0357-1234567' }).optional(),
 });
 /** A change names the item and the fields that change. */
 export const catalogItemChange = catalogItemInput.partial().required({ code: true });

@@ -9,12 +9,14 @@ import { currentVersion, forgetCurrentVersion, getVersion, itemsOfVersion, publi
 import { applyChanges, duplicateCodes, structureDeviations } from './rules';
 
 export function viewItem(i: CatalogItemAttrs) {
-  const { code, version, group, category, nameZh, nameEn, review, timeLimitWorkingDays, channels, materials, legalBasis, procedure } = i;
-  // K3 (四公开): procedure and legal basis are public too, when the version states them.
+  const { code, version, group, category, nameZh, nameEn, review, timeLimitWorkingDays, channels, materials, legalBasis, procedure, fees, complaintPhone } = i;
+  // K3 (四公开): procedure, legal basis, fees and where to complain are public too, when the version states them.
   return {
     code, version, group, category, nameZh, nameEn, review, needsReview: review !== 'none', timeLimitWorkingDays, channels, materials,
     ...(legalBasis ? { legalBasis } : {}),
     ...(procedure ? { procedure } : {}),
+    ...(fees ? { fees } : {}),
+    ...(complaintPhone ? { complaintPhone } : {}),
   };
 }
 

@@ -44,13 +44,29 @@ function channelsOf(raw: string): Channel[] {
   return out;
 }
 
-export function loadCatalog(version = 1, text = read('service-catalog.csv')): CatalogItemAttrs[] {
+/**
+ * What the 一次性告知书 prints beyond the list: legal basis, procedure, fees, complaint phone
+ * (shared/seed/data/catalog-details.json, provisional like the catalogue itself).
+ */
+interface CatalogDetails {
+  provisional: boolean;
+  note: string;
+  complaintPhone: string;
+  items: Record<string, { legalBasis: string; procedure: string[]; fees: string }>;
+}
+export const catalogDetails = (): CatalogDetails => JSON.parse(read('catalog-details.json')) as CatalogDetails;
+
+export function loadCatalog(version = 1, text = read('service-catalog.csv'), details = catalogDetails()): CatalogItemAttrs[] {
+  const withDetails = (i: CatalogItemAttrs): CatalogItemAttrs => {
+    const d = details.items[i.code];
+    return d ? { ...i, legalBasis: d.legalBasis, procedure: d.procedure, fees: d.fees, complaintPhone: details.complaintPhone } : i;
+  };
   return text
     .trim()
     .split(/\r?\n/)
     .slice(1)
     .map((l) => fields(l, 9))
-    .map(([code, group, category, nameZh, nameEn, review, days, channels, materials]) => ({
+    .map(([code, group, category, nameZh, nameEn, review, days, channels, materials]): CatalogItemAttrs => ({
       version,
       code: code!,
       group: group as CatalogItemAttrs['group'],
@@ -61,5 +77,6 @@ export function loadCatalog(version = 1, text = read('service-catalog.csv')): Ca
       timeLimitWorkingDays: Number(days),
       channels: channelsOf(channels!),
       materials: materials === '无需材料' ? [] : materials!.split(';').map((m) => m.trim()).filter(Boolean),
-    }));
+    }))
+    .map(withDetails);
 }

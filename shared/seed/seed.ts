@@ -106,7 +106,7 @@ export async function seedBaseline(opts: SeedOptions): Promise<string[]> {
   const items = loadCatalog(1);
   if (await once('catalog-v1', ctx, async () => {
     await batchPut(items.map((i) => CatalogItem.item(i)));
-    const head = { version: 1, publishedAt: isoShanghai(opts.now), publishedBy: 'seed', itemCount: items.length, note: '省级暂定目录（附件1未公布）' };
+    const head = { version: 1, publishedAt: isoShanghai(opts.now), publishedBy: 'seed', itemCount: items.length, note: '省级暂定目录（附件1未公布）；法律依据、办理流程、收费与投诉电话亦为暂定' };
     return {
       count: items.length,
       tx: (tx) => {

@@ -17,7 +17,12 @@ export interface CatalogItemAttrs {
   channels: Channel[];
   materials: string[];
   legalBasis?: string;
-  procedure?: string;
+  /** The steps of handling, in order (四公开: printed on the 一次性告知书). */
+  procedure?: string[];
+  /** e.g. 不收费 */
+  fees?: string;
+  /** Where to complain (the county's human-resources bureau line). */
+  complaintPhone?: string;
 }
 export const CatalogItem = defineEntity<CatalogItemAttrs, { version: number; code: string }>({
   type: 'CatalogItem',

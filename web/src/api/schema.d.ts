@@ -343,6 +343,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/{id}/documents/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 办件文书（打印页的全部内容，申请人信息脱敏）：receipt 受理回执、notification 一次性告知书、supplement-notice 补正材料通知书（仅退回补正后，否则 409）；本服务点经办人员、县级审核人员及申请人本人 */
+        get: operations["caseDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/{id}/rating": {
         parameters: {
             query?: never;
@@ -642,6 +659,23 @@ export interface paths {
         };
         /** 当前账号、角色、区划与服务点 */
         get: operations["me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/todo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的待办：按角色给出件数（至多计 100）与最紧急的前 5 项——操作员：待补正、待办结、本人超期办件、本点差评回访、已答复待确认的问题；县级审核员：待审、超期待审、全县回访、我承办的问题；管理员：待审批、待开通账号、待配置角色的申请单 */
+        get: operations["myTodo"];
         put?: never;
         post?: never;
         delete?: never;
@@ -988,6 +1022,23 @@ export interface paths {
         };
         /** 一年的工作日历：来源（已加载 / 内置 / 临时按周一至周五）、节假日、调休工作日 */
         get: operations["getCalendarYear"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/case-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 凭受理回执查询办理进度（办件编号 + 6 位查询码），不含个人信息；编号或查询码错误一律 404；同一编号一小时内错误 10 次后 429 一小时 */
+        get: operations["publicCaseStatus"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1363,6 +1414,8 @@ export interface components {
             rating?: {
                 at: string;
                 comment?: string;
+                /** @enum {string} */
+                reason?: "slow" | "attitude" | "materials_unclear" | "not_solved" | "other";
                 score: number;
             };
             regionCode: string;
@@ -1401,17 +1454,83 @@ export interface components {
             }[];
             warning: boolean;
         };
+        CaseDocument: {
+            acceptDate: string;
+            acceptedAt: string;
+            applicant: {
+                idNumber: string;
+                name: string;
+                phone: string;
+            };
+            calendarProvisional: boolean;
+            caseId: string;
+            catalogVersion: number;
+            /** @enum {string} */
+            channel: "window" | "self_service" | "assisted" | "home_visit";
+            checkCode: string;
+            clerk: {
+                id: string;
+                name: string;
+            };
+            dueDate: string;
+            issuedAt: string;
+            itemCode: string;
+            itemName: string;
+            /** @enum {string} */
+            kind: "receipt" | "notification" | "supplement-notice";
+            materialsNotified: string[];
+            materialsOutstanding: string[];
+            materialsReceived: string[];
+            needsReview: boolean;
+            notification?: {
+                channels: ("window" | "self_service" | "assisted" | "home_visit")[];
+                complaintPhone?: string;
+                fees?: string;
+                itemName: string;
+                legalBasis?: string;
+                materials: string[];
+                procedure: string[];
+                timeLimitWorkingDays: number;
+            };
+            number: string;
+            point: {
+                address?: string;
+                id: string;
+                name: string;
+                phone?: string;
+            };
+            proxy?: {
+                idNumber: string;
+                name: string;
+                phone: string;
+                relation: string;
+            };
+            /** @enum {string} */
+            status: "accepted" | "submitted" | "returned" | "approved" | "rejected" | "completed";
+            statusQrContent: string;
+            statusUrl: string;
+            supplement?: {
+                askedAt: string;
+                askedBy: string;
+                missingMaterials: string[];
+                reason?: string;
+            };
+            timeLimitWorkingDays: number;
+            title: string;
+        };
         CatalogItem: {
             category: string;
             channels: ("window" | "self_service" | "assisted" | "home_visit")[];
             code: string;
+            complaintPhone?: string;
+            fees?: string;
             group: string;
             legalBasis?: string;
             materials: string[];
             nameEn: string;
             nameZh: string;
             needsReview: boolean;
-            procedure?: string;
+            procedure?: string[];
             /** @enum {string} */
             review: "none" | "county";
             timeLimitWorkingDays: number;
@@ -1804,6 +1923,15 @@ export interface components {
             /** @enum {string} */
             status: "open" | "answered" | "resolved";
         };
+        PublicCaseStatus: {
+            dueDate: string;
+            itemName: string;
+            number: string;
+            pointName: string;
+            /** @enum {string} */
+            status: "accepted" | "submitted" | "returned" | "approved" | "rejected" | "completed";
+            updatedAt: string;
+        };
         PublicPoint: {
             address: string;
             channels: string[];
@@ -1824,12 +1952,14 @@ export interface components {
         };
         QrSessionCreated: {
             expiresAt: string;
+            idleSeconds?: number;
             qrContent: string;
             sessionId: string;
         };
         QrSessionStatus: {
             account?: components["schemas"]["Me"];
             expiresAt?: string;
+            idleSeconds?: number;
             /** @enum {string} */
             status: "pending" | "confirmed" | "consumed" | "expired";
             token?: string;
@@ -1842,6 +1972,8 @@ export interface components {
             id: string;
             openedAt: string;
             pointId: string;
+            /** @enum {string} */
+            reason?: "slow" | "attitude" | "materials_unclear" | "not_solved" | "other";
             resolution?: string;
             score: number;
             /** @enum {string} */
@@ -1887,6 +2019,138 @@ export interface components {
              * @enum {string}
              */
             type: "weekly" | "monthly" | "quarterly";
+        };
+        Todo: {
+            accountRequests?: {
+                toCreate?: {
+                    count: number;
+                    items: {
+                        filedAt: string;
+                        id: string;
+                        kind: string;
+                        personName: string;
+                        regionCode: string;
+                        roles: string[];
+                    }[];
+                    more: boolean;
+                };
+                toDecide?: {
+                    count: number;
+                    items: {
+                        filedAt: string;
+                        id: string;
+                        kind: string;
+                        personName: string;
+                        regionCode: string;
+                        roles: string[];
+                    }[];
+                    more: boolean;
+                };
+                toLinkRoles?: {
+                    count: number;
+                    items: {
+                        filedAt: string;
+                        id: string;
+                        kind: string;
+                        personName: string;
+                        regionCode: string;
+                        roles: string[];
+                    }[];
+                    more: boolean;
+                };
+            };
+            cases?: {
+                overdue?: {
+                    count: number;
+                    items: {
+                        applicantName: string;
+                        dueDate: string;
+                        id: string;
+                        itemName: string;
+                        number: string;
+                        pointName: string;
+                        status: string;
+                    }[];
+                    more: boolean;
+                };
+                toComplete?: {
+                    count: number;
+                    items: {
+                        applicantName: string;
+                        dueDate: string;
+                        id: string;
+                        itemName: string;
+                        number: string;
+                        pointName: string;
+                        status: string;
+                    }[];
+                    more: boolean;
+                };
+                toReview?: {
+                    count: number;
+                    items: {
+                        applicantName: string;
+                        dueDate: string;
+                        id: string;
+                        itemName: string;
+                        number: string;
+                        pointName: string;
+                        status: string;
+                    }[];
+                    more: boolean;
+                };
+                toSupplement?: {
+                    count: number;
+                    items: {
+                        applicantName: string;
+                        dueDate: string;
+                        id: string;
+                        itemName: string;
+                        number: string;
+                        pointName: string;
+                        status: string;
+                    }[];
+                    more: boolean;
+                };
+            };
+            followUps?: {
+                count: number;
+                items: {
+                    caseId: string;
+                    id: string;
+                    openedAt: string;
+                    pointId: string;
+                    reason?: string;
+                    score: number;
+                }[];
+                more: boolean;
+            };
+            problems?: {
+                answered?: {
+                    count: number;
+                    items: {
+                        category: string;
+                        deadline: string;
+                        description: string;
+                        id: string;
+                        number: string;
+                        status: string;
+                    }[];
+                    more: boolean;
+                };
+                held?: {
+                    count: number;
+                    items: {
+                        category: string;
+                        deadline: string;
+                        description: string;
+                        id: string;
+                        number: string;
+                        status: string;
+                    }[];
+                    more: boolean;
+                };
+            };
         };
     };
     responses: never;
@@ -3969,6 +4233,92 @@ export interface operations {
             };
         };
     };
+    caseDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                kind: "receipt" | "notification" | "supplement-notice";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDocument"];
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     rateCase: {
         parameters: {
             query?: never;
@@ -3982,6 +4332,8 @@ export interface operations {
             content: {
                 "application/json": {
                     comment?: string;
+                    /** @enum {string} */
+                    reason?: "slow" | "attitude" | "materials_unclear" | "not_solved" | "other";
                     score: number;
                 };
             };
@@ -4447,13 +4799,15 @@ export interface operations {
                         category: string;
                         channels: ("window" | "self_service" | "assisted" | "home_visit")[];
                         code: string;
+                        complaintPhone?: string;
+                        fees?: string;
                         /** @enum {string} */
                         group: "employment" | "social_security";
                         legalBasis?: string;
                         materials: string[];
                         nameEn: string;
                         nameZh: string;
-                        procedure?: string;
+                        procedure?: string[];
                         /** @enum {string} */
                         review: "none" | "county";
                         timeLimitWorkingDays: number;
@@ -4463,13 +4817,15 @@ export interface operations {
                         category?: string;
                         channels?: ("window" | "self_service" | "assisted" | "home_visit")[];
                         code: string;
+                        complaintPhone?: string;
+                        fees?: string;
                         /** @enum {string} */
                         group?: "employment" | "social_security";
                         legalBasis?: string;
                         materials?: string[];
                         nameEn?: string;
                         nameZh?: string;
-                        procedure?: string;
+                        procedure?: string[];
                         /** @enum {string} */
                         review?: "none" | "county";
                         timeLimitWorkingDays?: number;
@@ -4478,13 +4834,15 @@ export interface operations {
                         category: string;
                         channels: ("window" | "self_service" | "assisted" | "home_visit")[];
                         code: string;
+                        complaintPhone?: string;
+                        fees?: string;
                         /** @enum {string} */
                         group: "employment" | "social_security";
                         legalBasis?: string;
                         materials: string[];
                         nameEn: string;
                         nameZh: string;
-                        procedure?: string;
+                        procedure?: string[];
                         /** @enum {string} */
                         review: "none" | "county";
                         timeLimitWorkingDays: number;
@@ -5638,6 +5996,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    myTodo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Todo"];
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -8037,6 +8478,74 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CalendarYear"];
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    publicCaseStatus: {
+        parameters: {
+            query: {
+                code: string;
+                number: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicCaseStatus"];
                 };
             };
             /** @description invalid input; every bad field is named in details */
