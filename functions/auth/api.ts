@@ -5,7 +5,13 @@ import { idNumber } from '../../shared/http/schemas';
 const sessionId = z.string().regex(/^[A-Za-z0-9_-]{20,64}$/, { message: '无效的登录会话号' });
 
 export const QrSessionCreated = z
-  .object({ sessionId: z.string(), qrContent: z.string(), expiresAt: z.string() })
+  .object({
+    sessionId: z.string(),
+    qrContent: z.string(),
+    expiresAt: z.string(),
+    /** Started on a registered kiosk: the session will end after this many idle seconds. */
+    idleSeconds: z.number().optional(),
+  })
   .meta({ id: 'QrSessionCreated' });
 
 export const Me = z
@@ -28,6 +34,8 @@ export const QrSessionStatus = z
     status: z.enum(['pending', 'confirmed', 'consumed', 'expired']),
     token: z.string().optional(),
     expiresAt: z.string().optional(),
+    /** The session ends after this many seconds without a request (120 on a kiosk, 900 elsewhere). */
+    idleSeconds: z.number().optional(),
     account: Me.optional(),
   })
   .meta({ id: 'QrSessionStatus' });

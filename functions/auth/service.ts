@@ -24,17 +24,18 @@ import { findRegion } from '../../shared/regions';
 import { verifyCardAssertion } from './assertion';
 import { inactiveTooLong } from '../accounts/rules';
 import { lockInactiveAccount } from '../accounts/store';
+import { idleSecondsOf, kioskOfLogin, touchEverySecondsOf } from './kiosk';
 
 const QR_TTL_SECONDS = 300;
-/** Sessions record activity at most this often: idle timeout precision vs a write per request. */
-const TOUCH_EVERY_SECONDS = 60;
 
 const newSecretId = () => randomBytes(24).toString('base64url');
 
 export async function startQrLogin(ctx: RequestCtx) {
   const sessionId = newSecretId();
   const expires = new Date(ctx.now.getTime() + QR_TTL_SECONDS * 1000);
+  const kiosk = await kioskOfLogin(ctx);
   const item = QrSession.item({
+    ...(kiosk ?? {}),
     sessionId,
     status: 'pending',
     createdAt: isoShanghai(ctx.now),
@@ -47,6 +48,7 @@ export async function startQrLogin(ctx: RequestCtx) {
     sessionId,
     qrContent: `jiujinban://login?session=${sessionId}&aud=jiujinban`,
     expiresAt: item.expiresAt,
+    ...(kiosk ? { idleSeconds: kiosk.idleSeconds } : {}),
   };
 }
 
@@ -79,11 +81,13 @@ export async function confirmQrLogin(ctx: RequestCtx, sessionId: string, asserti
 
   const sid = newSecretId();
   const expires = new Date(ctx.now.getTime() + config().sessionMaxSeconds * 1000);
+  const onKiosk = qr.idleSeconds !== undefined ? { terminalId: qr.terminalId, idleSeconds: qr.idleSeconds } : {};
   const session: SessionAttrs = account
     ? {
         sid,
         kind: 'staff',
         accountId: account.id,
+        ...onKiosk,
         createdAt: isoShanghai(ctx.now),
         lastSeenAt: ctx.now.toISOString(),
         expiresAt: expires.toISOString(),
@@ -94,6 +98,7 @@ export async function confirmQrLogin(ctx: RequestCtx, sessionId: string, asserti
         kind: 'citizen',
         personIndex,
         idNumberSealed: await seal(card.idNumber),
+        ...onKiosk,
         createdAt: isoShanghai(ctx.now),
         lastSeenAt: ctx.now.toISOString(),
         expiresAt: expires.toISOString(),
@@ -122,7 +127,7 @@ export async function confirmQrLogin(ctx: RequestCtx, sessionId: string, asserti
     action: 'auth.login',
     targetType: account ? 'Account' : 'Citizen',
     targetId: account ? account.id : personIndex.slice(0, 16),
-    after: { sessionKind: session.kind },
+    after: { sessionKind: session.kind, ...(session.terminalId ? { kioskTerminal: session.terminalId } : {}) },
     countyCode: account?.scopeBucket,
   });
   try {
@@ -186,7 +191,7 @@ export async function pollQrLogin(ctx: RequestCtx, sessionId: string) {
     ctx.now,
     expiresAt,
   );
-  return { status: 'confirmed' as const, token, expiresAt: isoShanghai(expiresAt), account: await describe(session, account, true) };
+  return { status: 'confirmed' as const, token, expiresAt: isoShanghai(expiresAt), idleSeconds: idleSecondsOf(session), account: await describe(session, account, true) };
 }
 
 function sessionOf(p: Principal): string {
@@ -229,7 +234,7 @@ export async function authenticate(authorization: string | undefined, now: Date)
   if (!session || session.revoked) return { authState: 'invalid' };
   if (new Date(session.expiresAt).getTime() <= now.getTime()) return { authState: 'expired' };
   const idleMs = now.getTime() - new Date(session.lastSeenAt).getTime();
-  if (idleMs > config().sessionIdleSeconds * 1000) return { authState: 'expired' };
+  if (idleMs > idleSecondsOf(session) * 1000) return { authState: 'expired' };
 
   let principal: Principal;
   if (session.kind === 'staff') {
@@ -252,7 +257,7 @@ export async function authenticate(authorization: string | undefined, now: Date)
   } else {
     principal = { kind: 'citizen', personIndex: session.personIndex!, idNumberSealed: session.idNumberSealed!, sid: session.sid };
   }
-  if (idleMs > TOUCH_EVERY_SECONDS * 1000) {
+  if (idleMs > touchEverySecondsOf(session) * 1000) {
     // Heartbeat, not a business change: no operation-log entry.
     await db().send(
       new UpdateCommand({

@@ -133,7 +133,7 @@ describe('a pension enrolment (S01) from acceptance to rating, across the Nation
     const citizen = await api.login(person.idNumber);
     const mineList = await api.call('GET', '/public/my-cases', { token: citizen });
     const rated = await api.call('POST', `/cases/${id}/rating`, { token: citizen, body: { score: 5, comment: '办得快' } });
-    const again = await api.call('POST', `/cases/${id}/rating`, { token: citizen, body: { score: 1 } });
+    const again = await api.call('POST', `/cases/${id}/rating`, { token: citizen, body: { score: 1, reason: 'slow' } });
     expect(mineList.status).toBe(200);
     expect(mineList.body.items.map((c: { id: string }) => c.id)).toEqual([id]);
     expect(mineList.body.items[0].applicant.idNumber).toBe(person.idNumber);
@@ -295,7 +295,7 @@ describe('who may do what', () => {
     const stranger = await api.login(testIdNumber('19700101'));
     const before = await tableSnapshot();
     const read = await api.call('GET', `/cases/${caseId}`, { token: stranger });
-    const rate = await api.call('POST', `/cases/${caseId}/rating`, { token: stranger, body: { score: 1 } });
+    const rate = await api.call('POST', `/cases/${caseId}/rating`, { token: stranger, body: { score: 1, reason: 'slow' } });
     const mine = await api.call('GET', '/public/my-cases', { token: stranger });
     expect(read.status).toBe(404);
     expect(rate.status).toBe(404);
@@ -442,7 +442,7 @@ describe('results and ratings', () => {
     const citizen = await api.login(person.idNumber);
     const early = await api.call('POST', `/cases/${a.body.id}/rating`, { token: citizen, body: { score: 4 } });
     const done = await api.call('POST', `/cases/${a.body.id}/complete`, { token: tokens.op, body: { result: '已登记', delivery: 'phone' } });
-    const rated = await api.call('POST', `/cases/${a.body.id}/rating`, { token: citizen, body: { score: 2, comment: '等太久' } });
+    const rated = await api.call('POST', `/cases/${a.body.id}/rating`, { token: citizen, body: { score: 2, reason: 'slow', comment: '等太久' } });
 
     expect(a.body).toMatchObject({ dueDate: '2025-12-02', timeLimitWorkingDays: 0 });
     expect(submit.status).toBe(409);

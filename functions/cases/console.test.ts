@@ -237,3 +237,120 @@ describe('GET /cases/{id}/documents/{kind}', () => {
     expect(JSON.stringify(badKind.body.error.details)).toContain('kind');
   });
 });
+
+describe('GET /public/case-status', () => {
+  const status = (number: string, code: string) => api.call('GET', `/public/case-status?number=${encodeURIComponent(number)}&code=${encodeURIComponent(code)}`);
+  const wrong = (code: string) => (code[0] === '2' ? '3' : '2') + code.slice(1);
+
+  it('shows where the case stands to anyone with the receipt, with no personal data', async () => {
+    // Prepare
+    const who = person();
+    const accepted = await api.call('POST', '/cases', { token: tokens.op, body: s01(who) });
+    await api.call('POST', `/cases/${accepted.body.id}/submit`, { token: tokens.op });
+
+    // Act: typed from paper in lower case with a space
+    const r = await status(accepted.body.number, `${accepted.body.checkCode.slice(0, 3).toLowerCase()} ${accepted.body.checkCode.slice(3)}`);
+
+    // Assess
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({
+      number: accepted.body.number,
+      itemName: '城乡居民基本养老保险参保登记',
+      status: 'submitted',
+      dueDate: accepted.body.dueDate,
+      pointName: accepted.body.pointName,
+      updatedAt: expect.stringMatching(/^2026-03-02T09:00:00/),
+    });
+    expect(r.text).not.toContain(who.name);
+    expect(r.text).not.toContain(who.idNumber.slice(-4));
+  });
+
+  it('answers a wrong code exactly like an unknown number, and locks the number for an hour after 10 wrong codes', async () => {
+    // Prepare
+    const accepted = await api.call('POST', '/cases', { token: tokens.op, body: s01() });
+    const { number, checkCode } = accepted.body as { number: string; checkCode: string };
+
+    // Act: a wrong code, an unknown number, a malformed code
+    const bad = await status(number, wrong(checkCode));
+    const unknown = await status('蒲县-2026-987654', checkCode);
+    const malformed = await status(number, 'O0I1');
+
+    // Assess: the same 404 reply, nothing to tell them apart
+    expect(bad.status).toBe(404);
+    expect(unknown.status).toBe(404);
+    expect(bad.body).toEqual(unknown.body);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.details.map((d: { field: string }) => d.field)).toEqual(['query.code']);
+
+    // Act: right codes do not use up attempts; nine more wrong ones (ten in all) do
+    for (let i = 0; i < 3; i++) expect((await status(number, checkCode)).status).toBe(200);
+    const wrongs = [];
+    for (let i = 0; i < 9; i++) wrongs.push((await status(number, wrong(checkCode))).status);
+    const lockedOut = await status(number, checkCode);
+
+    // Assess: even the right code is 429 now (no more guesses), and the lock is in the table with its TTL
+    expect(wrongs).toEqual(Array(9).fill(404));
+    expect(lockedOut.status).toBe(429);
+    const row = (await rawItems()).find((i) => i.entity === 'StatusLookupFailures' && i.number === number)!;
+    expect(row).toMatchObject({ failures: 10 });
+    expect(row.ttl).toBeGreaterThan(Date.parse(NOW) / 1000);
+    expect((await rawItems()).filter((i) => i.action === 'case.status_lookup' && i.targetId === number)).toHaveLength(10 + 3);
+
+    // Act: an hour after the last wrong code
+    clock.set(() => new Date(Date.parse(NOW) + 3600_000 + 1000));
+    const later = await status(number, checkCode);
+    clock.set(() => new Date(NOW));
+
+    // Assess
+    expect(later.status).toBe(200);
+  });
+
+  it('cannot be out-guessed by parallel requests: each comparison takes its attempt first', async () => {
+    // Prepare
+    const accepted = await api.call('POST', '/cases', { token: tokens.op, body: s01() });
+    const { number, checkCode } = accepted.body as { number: string; checkCode: string };
+
+    // Act: 30 wrong codes at once
+    const replies = await Promise.all(Array.from({ length: 30 }, () => status(number, wrong(checkCode))));
+
+    // Assess: at most 10 were compared (404), the rest throttled
+    const compared = replies.filter((r) => r.status === 404).length;
+    expect(compared).toBeLessThanOrEqual(10);
+    expect(replies.every((r) => r.status === 404 || r.status === 429)).toBe(true);
+    expect((await status(number, checkCode)).status).toBe(compared === 10 ? 429 : 200);
+  });
+});
+
+describe('POST /cases/{id}/rating: a bad rating says why', () => {
+  it('needs a reason for 1–2, a comment when the reason is other, and keeps the reason on the follow-up', async () => {
+    // Prepare: a completed S09 (no review) for a citizen
+    const who = person();
+    const done = await api.call('POST', '/cases', {
+      token: tokens.op,
+      body: { itemCode: 'S09', channel: 'window', applicant: who, materialsNotified: ['居民身份证或社会保障卡'], materialsReceived: ['居民身份证或社会保障卡'] },
+    });
+    await api.call('POST', `/cases/${done.body.id}/complete`, { token: tokens.op });
+    const citizen = await api.login(who.idNumber);
+    const rate = (body: unknown) => api.call('POST', `/cases/${done.body.id}/rating`, { token: citizen, body });
+    const fields = (r: { body: { error: { details: { field: string }[] } } }) => r.body.error.details.map((d) => d.field);
+
+    // Act
+    const noReason = await rate({ score: 2 });
+    const otherNoComment = await rate({ score: 1, reason: 'other' });
+    const unknownReason = await rate({ score: 1, reason: 'rude' });
+    const reasonOnGood = await rate({ score: 4, reason: 'slow' });
+    const ok = await rate({ score: 1, reason: 'other', comment: '材料说明前后不一致' });
+
+    // Assess
+    expect(noReason.status).toBe(400);
+    expect(fields(noReason)).toEqual(['body.reason']);
+    expect(otherNoComment.status).toBe(400);
+    expect(fields(otherNoComment)).toEqual(['body.comment']);
+    expect(fields(unknownReason)).toEqual(['body.reason']);
+    expect(fields(reasonOnGood)).toEqual(['body.reason']);
+    expect(ok.status).toBe(201);
+    expect(ok.body.rating).toMatchObject({ score: 1, reason: 'other', comment: '材料说明前后不一致' });
+    const followUps = await api.call('GET', '/follow-ups', { token: tokens.op });
+    expect(followUps.body.items.find((f: { caseId: string }) => f.caseId === done.body.id)).toMatchObject({ score: 1, reason: 'other', status: 'open' });
+  });
+});

@@ -28,7 +28,7 @@ beforeAll(async () => {
   const c = await api.call('POST', '/cases', { token: t.op, body: { itemCode: 'E01', channel: 'window', applicant: person, materialsNotified: ['居民身份证或社会保障卡'], materialsReceived: ['居民身份证或社会保障卡'] } });
   await api.call('POST', `/cases/${c.body.id}/complete`, { token: t.op });
   const citizen = await api.login(person.idNumber);
-  const rated = await api.call('POST', `/cases/${c.body.id}/rating`, { token: citizen, body: { score: 1, comment: '排队太久，态度差' } });
+  const rated = await api.call('POST', `/cases/${c.body.id}/rating`, { token: citizen, body: { score: 1, reason: 'slow', comment: '排队太久，态度差' } });
   expect(rated.status).toBe(201);
 });
 afterAll(async () => api?.close());

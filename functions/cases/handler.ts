@@ -5,6 +5,7 @@ import * as followUps from './follow-ups';
 import { caseDocument } from './documents';
 import * as reReviews from './re-reviews';
 import * as kioskBatches from './kiosk-batches';
+import { publicCaseStatus } from './status';
 
 export const handler = domainHandler(casesApi, {
   acceptCase: ({ ctx, body }) => cases.acceptCase(ctx, body),
@@ -21,5 +22,6 @@ export const handler = domainHandler(casesApi, {
   clearReReview: ({ ctx, params, body }) => reReviews.clearReReview(ctx, params.id, body),
   listFollowUps: ({ ctx, query }) => followUps.listFollowUps(ctx, query),
   closeFollowUp: ({ ctx, params, body }) => followUps.closeFollowUp(ctx, params.id, body),
+  publicCaseStatus: ({ ctx, query }) => publicCaseStatus(ctx, query.number, query.code),
   myCases: ({ ctx, query }) => cases.myCases(ctx, query.limit, query.cursor),
 });

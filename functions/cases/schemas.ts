@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { CASE_STATUSES, CHANNELS, RESULT_DELIVERIES } from '../../shared/db/entities';
+import { CASE_STATUSES, CHANNELS, RATING_REASONS, RESULT_DELIVERIES } from '../../shared/db/entities';
 import { idNumber, longText, mobile, pageQuery, person, regionCode, shortText, version } from '../../shared/http/schemas';
 
 const material = shortText(100);
@@ -68,10 +68,18 @@ export const CompleteCaseBody = z
   })
   .prefault({});
 
-export const RateCaseBody = z.strictObject({
-  score: z.number().int().min(1, { message: '1–5 分' }).max(5, { message: '1–5 分' }),
-  comment: longText(500).optional(),
-});
+/** A bad rating (1–2) says why (`reason`), and in words when the reason is `other`. */
+export const RateCaseBody = z
+  .strictObject({
+    score: z.number().int().min(1, { message: '1–5 分' }).max(5, { message: '1–5 分' }),
+    reason: z.enum(RATING_REASONS, { message: `差评原因为 ${RATING_REASONS.join(' | ')}` }).optional(),
+    comment: longText(500).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.score <= 2 && !b.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: '1–2 分须选择原因' });
+    if (b.score > 2 && b.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: '仅 1–2 分填写差评原因' });
+    if (b.reason === 'other' && !b.comment) ctx.addIssue({ code: 'custom', path: ['comment'], message: '原因为「其他」时请写明具体情况' });
+  });
 
 export const CaseListQuery = z.strictObject({
   ...pageQuery,
@@ -108,6 +116,7 @@ export const FollowUpView = z
     caseId: z.string(),
     pointId: z.string(),
     score: z.number(),
+    reason: z.enum(RATING_REASONS).optional(),
     comment: z.string().optional(),
     status: z.enum(['open', 'closed']),
     openedAt: z.string(),
@@ -185,7 +194,7 @@ export const CaseView = z
     violations: z.array(z.object({ kind: z.string(), at: z.string(), by: z.string(), materials: z.array(z.string()) })),
     decision: z.object({ decision: z.string(), reason: z.string().optional(), at: z.string(), byName: z.string() }).optional(),
     result: z.object({ text: z.string(), delivery: z.enum(RESULT_DELIVERIES), at: z.string() }).optional(),
-    rating: z.object({ score: z.number(), comment: z.string().optional(), at: z.string() }).optional(),
+    rating: z.object({ score: z.number(), reason: z.enum(RATING_REASONS).optional(), comment: z.string().optional(), at: z.string() }).optional(),
     onTime: z.boolean().optional(),
     risk: CaseRiskView.optional(),
     flagged: z.object({ at: z.string(), note: z.string(), action: z.string() }).optional(),
@@ -243,3 +252,13 @@ export const CaseDocumentView = z
     issuedAt: z.string(),
   })
   .meta({ id: 'CaseDocument' });
+
+export const CaseStatusQuery = z.strictObject({
+  number: z.string().trim().regex(/^[\u4e00-\u9fa5]{1,20}-\d{4}-\d{6}$/, { message: '办件编号如 蒲县-2026-000123（见受理回执）' }),
+  /** Typed from paper: case and spaces do not matter. */
+  code: z.string().transform((s) => s.replace(/\s+/g, '').toUpperCase()).pipe(z.string().regex(/^[2-9A-HJKMNP-Z]{6}$/, { message: '查询码为回执上的 6 位字母数字' })),
+});
+/** No personal data: what anyone holding the receipt may see. */
+export const CaseStatusView = z
+  .object({ number: z.string(), itemName: z.string(), status: z.enum(CASE_STATUSES), dueDate: z.string(), pointName: z.string(), updatedAt: z.string() })
+  .meta({ id: 'PublicCaseStatus' });

@@ -20,6 +20,7 @@ import {
   type DeviceAttrs,
   type DeviceStage,
   type PointStage,
+  type RatingReason,
   type ResultDelivery,
 } from '../../shared/db/entities';
 import type { CitizenPrincipal, RequestCtx, StaffPrincipal } from '../../shared/http/context';
@@ -500,7 +501,7 @@ export async function reviewCase(
 
 // ---------------------------------------------------------------------------------- citizen
 
-export async function rateCase(ctx: RequestCtx, id: string, body: { score: number; comment?: string }) {
+export async function rateCase(ctx: RequestCtx, id: string, body: { score: number; reason?: RatingReason; comment?: string }) {
   const p = ctx.principal;
   if (p.kind !== 'citizen') throw new Forbidden('仅限申请人本人评价', 'CITIZEN_ONLY');
   const c = await getCase(id);
@@ -508,7 +509,7 @@ export async function rateCase(ctx: RequestCtx, id: string, body: { score: numbe
   if (!c || c.applicantIndex !== p.personIndex) throw new NotFound('办件不存在', 'CASE_NOT_FOUND');
   requireStatus(c, ['completed'], '评价');
   if (c.rating) throw new Conflict('此件已评价', 'ALREADY_RATED');
-  const next: CaseAttrs = { ...c, rating: { score: body.score, ...(body.comment ? { comment: body.comment } : {}), at: isoShanghai(ctx.now) } };
+  const next: CaseAttrs = { ...c, rating: { score: body.score, ...(body.reason ? { reason: body.reason } : {}), ...(body.comment ? { comment: body.comment } : {}), at: isoShanghai(ctx.now) } };
   const bad = body.score <= 2;
   const tx = new Tx(ctx)
     .replace(Case.item(next), c.version, { condition: 'attribute_not_exists(rating)', conflict: { code: 'ALREADY_RATED', message: '此件已评价' } })
@@ -523,6 +524,7 @@ export async function rateCase(ctx: RequestCtx, id: string, body: { score: numbe
       regionPath: c.regionPath,
       scopeBucket: c.scopeBucket,
       score: body.score,
+      ...(body.reason ? { reason: body.reason } : {}),
       ...(body.comment ? { comment: body.comment } : {}),
       status: 'open',
       openedAt: isoShanghai(ctx.now),

@@ -37,6 +37,8 @@ export const defaultJobsEntry = (domain: string): string => join(PROJECT_ROOT, '
 export const DOMAIN_ACCESS: Record<string, DomainAccess> = {
   // /health and /openapi.json touch no data at all.
   platform: { table: 'none', pii: false, secret: false },
+  // GET /me/todo reads cases, follow-ups, problems and account forms: names and masked data only.
+  todo: { table: 'read', pii: false, secret: false },
 };
 
 /** The authorizer reads session + account, touches the session's lastSeenAt (UpdateItem), verifies tokens (secret). */
@@ -278,6 +280,13 @@ export class JiujinbanStack extends Stack {
           integration,
           authorizer: spec.auth === 'public' ? none : authorizer,
         });
+        if (spec.throttle) {
+          // A route's own limit (e.g. the public case-status lookup), in the stage's route settings.
+          const cfnStage = this.stage.node.defaultChild as apigwv2.CfnStage;
+          // RouteSettings is untyped JSON in the L1: CloudFormation's own (PascalCase) names.
+          cfnStage.routeSettings = { ...(cfnStage.routeSettings as object), [`${spec.method} ${spec.path}`]: { ThrottlingRateLimit: spec.throttle.rateLimit, ThrottlingBurstLimit: spec.throttle.burstLimit } };
+          cfnStage.node.addDependency(route!);
+        }
         if (spec.auth === 'public') {
           Validations.of(route!).acknowledge({
             id: 'AwsSolutions-APIG4',

@@ -22,6 +22,9 @@ export function buildOpenApi(apis: DomainApi[], opts: { includeLocalOnly: boolea
         summary: spec.summary,
         // Explicit either way: public routes say they need nothing, the rest need the session token.
         security: spec.auth === 'public' ? [] : [{ bearer: [] }],
+        // List routes also answer XLSX (shared/http/export.ts). Said as an extension, not as a second
+        // 200 content type, so typed clients keep the JSON reply type of the list.
+        ...(spec.auth !== 'public' && listItemSchema(spec) ? { 'x-xlsx-export': { accept: XLSX_TYPE, maxRows: EXPORT_MAX_ROWS, headers: 'zh-CN', personalData: 'masked' } } : {}),
         request: {
           ...(spec.params ? { params: spec.params as never } : {}),
           ...(spec.query ? { query: spec.query as never } : {}),
@@ -36,7 +39,6 @@ export function buildOpenApi(apis: DomainApi[], opts: { includeLocalOnly: boolea
             content: {
               'application/json': { schema: spec.response ?? { type: 'object' } },
               ...Object.fromEntries((spec.produces ?? []).map((t) => [t, { schema: { type: 'string' } }])),
-              ...(spec.auth !== 'public' && listItemSchema(spec) ? { [XLSX_TYPE]: { schema: { type: 'string', format: 'binary', description: `筛选结果（最多 ${EXPORT_MAX_ROWS} 行），中文表头，个人信息脱敏` } } } : {}),
             },
           },
           400: errorResponse('invalid input; every bad field is named in details'),

@@ -28,6 +28,8 @@ export interface RouteSpec<
   creates?: boolean;
   /** Served only by the local runtime; never deployed. */
   localOnly?: boolean;
+  /** Deployed: this route's own API Gateway throttle, tighter than the stage's (requests per second). */
+  throttle?: { rateLimit: number; burstLimit: number };
   /** Extra content types the route can return (e.g. text/csv). */
   produces?: string[];
 }

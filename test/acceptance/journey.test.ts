@@ -285,7 +285,7 @@ describe('acceptance journey', () => {
     // Someone else cannot rate it, nor a staff account.
     const stranger = await api.login(testIdNumber('19700707'));
     expect(ok(await api.call('GET', '/public/my-cases', { token: stranger })).items).toEqual([]);
-    expect([403, 404]).toContain((await api.call('POST', c('/rating'), { token: stranger, body: { score: 1, comment: '差' } })).status);
+    expect([403, 404]).toContain((await api.call('POST', c('/rating'), { token: stranger, body: { score: 1, reason: 'attitude', comment: '差' } })).status);
     // The applicant may open their own case by id; a stranger may not.
     expect(ok(await api.call('GET', c(''), { token: citizen })).applicant.idNumber).toBe(s.citizenId);
     expect([403, 404]).toContain((await api.call('GET', c(''), { token: stranger })).status);

@@ -309,6 +309,14 @@ describe('HTTP API', () => {
     expect(() => JSON.parse(stageRes.Properties.AccessLogSettings.Format)).not.toThrow();
   });
 
+  it('the public case-status lookup has its own tighter throttle, after its route exists', () => {
+    const [stageId, stageRes] = ofType('AWS::ApiGatewayV2::Stage')[0]!;
+    expect(stageRes.Properties.RouteSettings['GET /public/case-status']).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
+    const routeId = ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === 'GET /public/case-status')![0];
+    expect([stageRes.DependsOn ?? []].flat()).toContain(routeId);
+    expect(stageId).toBeDefined();
+  });
+
   it('CORS is off unless origins are configured, and then limited to them', () => {
     expect(resource(logicalId(stack.api)).Properties.CorsConfiguration).toBeUndefined();
     const dir = mkdtempSync(join(tmpdir(), 'jjb-cdk-cors-'));

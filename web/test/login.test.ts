@@ -7,7 +7,7 @@ import { BOOTSTRAP } from '../../test/helpers/api';
 let h: ConsoleHarness;
 let page: Page;
 
-describeBrowser('QR login in the browser', () => {
+describeBrowser('QR login in the browser', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     h = await startConsoleHarness();
     ({ page } = await h.newPage());

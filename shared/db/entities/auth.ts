@@ -11,6 +11,9 @@ export interface QrSessionAttrs {
   token?: string;
   tokenExpiresAt?: string;
   accountId?: string;
+  /** Started on a registered kiosk: the session it gives ends after this many idle seconds. */
+  terminalId?: string;
+  idleSeconds?: number;
   version: number;
 }
 export const QrSession = defineEntity<QrSessionAttrs, { sessionId: string }>({
@@ -37,6 +40,9 @@ export interface SessionAttrs {
   expiresAt: string;
   ttl: number;
   revoked?: boolean;
+  /** A kiosk session: its terminal and its own idle limit (KIOSK_IDLE_SECONDS). */
+  terminalId?: string;
+  idleSeconds?: number;
 }
 export const Session = defineEntity<SessionAttrs, { sid: string }>({
   type: 'Session',

@@ -10,6 +10,9 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 /** Statuses in which the clock runs toward the due date (returned = paused; the rest are closed). */
 export const RUNNING_STATUSES: readonly CaseStatus[] = ['accepted', 'submitted', 'approved'];
 export const CLOSED_STATUSES: readonly CaseStatus[] = ['rejected', 'completed'];
+/** Why a rating is bad (1–2): required then, `comment` too when `other`. */
+export const RATING_REASONS = ['slow', 'attitude', 'materials_unclear', 'not_solved', 'other'] as const;
+export type RatingReason = (typeof RATING_REASONS)[number];
 export const RESULT_DELIVERIES = ['on_the_spot', 'phone', 'post'] as const;
 export type ResultDelivery = (typeof RESULT_DELIVERIES)[number];
 
@@ -82,7 +85,7 @@ export interface CaseAttrs {
   /** Set when the case closes: closed on or before the due date. */
   onTime?: boolean;
   result?: { text: string; delivery: ResultDelivery; at: string };
-  rating?: { score: number; comment?: string; at: string };
+  rating?: { score: number; reason?: RatingReason; comment?: string; at: string };
   /** Set when a re-review after a leak freeze found a step of this case wrong (functions/cases/re-reviews.ts). */
   flagged?: { at: string; note: string; reReviewId: string; action: string };
   /** The overdue risk as judged at acceptance (functions/cases/risk.ts); counted when the case closes. */
@@ -140,9 +143,11 @@ export const CaseNumber = defineEntity<CaseNumberAttrs, { number: string }>({
  */
 export interface StatusLookupFailuresAttrs {
   number: string;
+  /** Attempts taken in the window (a right code gives its attempt back). */
   failures: number;
   windowStart: string;
-  lockedUntil?: string;
+  /** The last attempt: the lockout runs an hour from it. */
+  lastAt: string;
   ttl: number;
   version: number;
 }
@@ -239,6 +244,7 @@ export interface RatingFollowUpAttrs {
   regionPath: string;
   scopeBucket: string;
   score: number;
+  reason?: RatingReason;
   comment?: string;
   status: 'open' | 'closed';
   openedAt: string;

@@ -684,6 +684,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/todo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的待办：按角色给出件数（至多计 100）与最紧急的前 5 项——操作员：待补正、待办结、本人超期办件、本点差评回访、已答复待确认的问题；县级审核员：待审、超期待审、全县回访、我承办的问题；管理员：待审批、待开通账号、待配置角色的申请单 */
+        get: operations["myTodo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -1073,6 +1090,23 @@ export interface paths {
         };
         /** 一年的工作日历：来源（已加载 / 内置 / 临时按周一至周五）、节假日、调休工作日 */
         get: operations["getCalendarYear"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/case-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 凭受理回执查询办理进度（办件编号 + 6 位查询码），不含个人信息；编号或查询码错误一律 404；同一编号一小时内错误 10 次后 429 一小时 */
+        get: operations["publicCaseStatus"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1579,6 +1613,8 @@ export interface components {
             rating?: {
                 at: string;
                 comment?: string;
+                /** @enum {string} */
+                reason?: "slow" | "attitude" | "materials_unclear" | "not_solved" | "other";
                 score: number;
             };
             regionCode: string;
@@ -2190,6 +2226,15 @@ export interface components {
             /** @enum {string} */
             status: "open" | "answered" | "resolved";
         };
+        PublicCaseStatus: {
+            dueDate: string;
+            itemName: string;
+            number: string;
+            pointName: string;
+            /** @enum {string} */
+            status: "accepted" | "submitted" | "returned" | "approved" | "rejected" | "completed";
+            updatedAt: string;
+        };
         Publicity: {
             date: string;
             expenditure?: {
@@ -2242,12 +2287,14 @@ export interface components {
         };
         QrSessionCreated: {
             expiresAt: string;
+            idleSeconds?: number;
             qrContent: string;
             sessionId: string;
         };
         QrSessionStatus: {
             account?: components["schemas"]["Me"];
             expiresAt?: string;
+            idleSeconds?: number;
             /** @enum {string} */
             status: "pending" | "confirmed" | "consumed" | "expired";
             token?: string;
@@ -2260,6 +2307,8 @@ export interface components {
             id: string;
             openedAt: string;
             pointId: string;
+            /** @enum {string} */
+            reason?: "slow" | "attitude" | "materials_unclear" | "not_solved" | "other";
             resolution?: string;
             score: number;
             /** @enum {string} */
@@ -2341,6 +2390,138 @@ export interface components {
             status: "open" | "cleared";
             stepAt: string;
             version: number;
+        };
+        Todo: {
+            accountRequests?: {
+                toCreate?: {
+                    count: number;
+                    items: {
+                        filedAt: string;
+                        id: string;
+                        kind: string;
+                        personName: string;
+                        regionCode: string;
+                        roles: string[];
+                    }[];
+                    more: boolean;
+                };
+                toDecide?: {
+                    count: number;
+                    items: {
+                        filedAt: string;
+                        id: string;
+                        kind: string;
+                        personName: string;
+                        regionCode: string;
+                        roles: string[];
+                    }[];
+                    more: boolean;
+                };
+                toLinkRoles?: {
+                    count: number;
+                    items: {
+                        filedAt: string;
+                        id: string;
+                        kind: string;
+                        personName: string;
+                        regionCode: string;
+                        roles: string[];
+                    }[];
+                    more: boolean;
+                };
+            };
+            cases?: {
+                overdue?: {
+                    count: number;
+                    items: {
+                        applicantName: string;
+                        dueDate: string;
+                        id: string;
+                        itemName: string;
+                        number: string;
+                        pointName: string;
+                        status: string;
+                    }[];
+                    more: boolean;
+                };
+                toComplete?: {
+                    count: number;
+                    items: {
+                        applicantName: string;
+                        dueDate: string;
+                        id: string;
+                        itemName: string;
+                        number: string;
+                        pointName: string;
+                        status: string;
+                    }[];
+                    more: boolean;
+                };
+                toReview?: {
+                    count: number;
+                    items: {
+                        applicantName: string;
+                        dueDate: string;
+                        id: string;
+                        itemName: string;
+                        number: string;
+                        pointName: string;
+                        status: string;
+                    }[];
+                    more: boolean;
+                };
+                toSupplement?: {
+                    count: number;
+                    items: {
+                        applicantName: string;
+                        dueDate: string;
+                        id: string;
+                        itemName: string;
+                        number: string;
+                        pointName: string;
+                        status: string;
+                    }[];
+                    more: boolean;
+                };
+            };
+            followUps?: {
+                count: number;
+                items: {
+                    caseId: string;
+                    id: string;
+                    openedAt: string;
+                    pointId: string;
+                    reason?: string;
+                    score: number;
+                }[];
+                more: boolean;
+            };
+            problems?: {
+                answered?: {
+                    count: number;
+                    items: {
+                        category: string;
+                        deadline: string;
+                        description: string;
+                        id: string;
+                        number: string;
+                        status: string;
+                    }[];
+                    more: boolean;
+                };
+                held?: {
+                    count: number;
+                    items: {
+                        category: string;
+                        deadline: string;
+                        description: string;
+                        id: string;
+                        number: string;
+                        status: string;
+                    }[];
+                    more: boolean;
+                };
+            };
         };
         Training: {
             absent: number;
@@ -2442,7 +2623,6 @@ export interface operations {
                         items: components["schemas"]["AccountRequest"][];
                         nextCursor: string | null;
                     };
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -2822,7 +3002,6 @@ export interface operations {
                         items: components["schemas"]["Account"][];
                         nextCursor: string | null;
                     };
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -3655,7 +3834,6 @@ export interface operations {
                         items: components["schemas"]["AuditEntry"][];
                         nextCursor: string | null;
                     };
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -4145,7 +4323,6 @@ export interface operations {
                         items: components["schemas"]["Case"][];
                         nextCursor: string | null;
                     };
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -4618,6 +4795,8 @@ export interface operations {
             content: {
                 "application/json": {
                     comment?: string;
+                    /** @enum {string} */
+                    reason?: "slow" | "attitude" | "materials_unclear" | "not_solved" | "other";
                     score: number;
                 };
             };
@@ -5008,7 +5187,6 @@ export interface operations {
                         items: components["schemas"]["CatalogVersion"][];
                         nextCursor: string | null;
                     };
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -5779,7 +5957,6 @@ export interface operations {
                         items: components["schemas"]["RatingFollowUp"][];
                         nextCursor: string | null;
                     };
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -6447,6 +6624,89 @@ export interface operations {
             };
         };
     };
+    myTodo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Todo"];
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     openapi: {
         parameters: {
             query?: never;
@@ -6725,7 +6985,6 @@ export interface operations {
                         items: components["schemas"]["Point"][];
                         nextCursor: string | null;
                     };
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -7402,7 +7661,6 @@ export interface operations {
                         items: components["schemas"]["Device"][];
                         nextCursor: string | null;
                     };
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -7591,7 +7849,6 @@ export interface operations {
                         items: components["schemas"]["Inspection"][];
                         nextCursor: string | null;
                     };
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -7901,7 +8158,6 @@ export interface operations {
                         items: components["schemas"]["PointStageChange"][];
                         nextCursor: string | null;
                     };
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -8168,7 +8424,6 @@ export interface operations {
                         items: components["schemas"]["Problem"][];
                         nextCursor: string | null;
                     };
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -8715,7 +8970,6 @@ export interface operations {
                         items: components["schemas"]["ProblemDesignation"][];
                         nextCursor: string | null;
                     };
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -8896,7 +9150,6 @@ export interface operations {
                         items: components["schemas"]["ProblemNotice"][];
                         nextCursor: string | null;
                     };
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -8987,7 +9240,6 @@ export interface operations {
                         items: components["schemas"]["ProblemResponsibility"][];
                         nextCursor: string | null;
                     };
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -9073,6 +9325,74 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CalendarYear"];
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    publicCaseStatus: {
+        parameters: {
+            query: {
+                code: string;
+                number: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicCaseStatus"];
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -9281,7 +9601,6 @@ export interface operations {
                         items: components["schemas"]["Case"][];
                         nextCursor: string | null;
                     };
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -9519,7 +9838,6 @@ export interface operations {
                         items: components["schemas"]["Publicity"][];
                         nextCursor: string | null;
                     };
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -9725,7 +10043,6 @@ export interface operations {
                         items: components["schemas"]["ReReview"][];
                         nextCursor: string | null;
                     };
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -10010,7 +10327,6 @@ export interface operations {
                         items: components["schemas"]["Report"][];
                         nextCursor: string | null;
                     };
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -10389,7 +10705,6 @@ export interface operations {
                         items: components["schemas"]["Training"][];
                         nextCursor: string | null;
                     };
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description invalid input; every bad field is named in details */

@@ -102,5 +102,7 @@ export function homeFor(me: Me | undefined): string {
   if (me?.kind === 'citizen') return '/kiosk';
   if (roles.includes('operator')) return '/clerk';
   if (roles.includes('reviewer')) return '/review';
+  if (roles.includes('supervisor')) return '/supervisor/dashboard';
+  if (roles.includes('sys_admin') || roles.includes('biz_admin')) return '/admin/requests';
   return '/home';
 }

@@ -6,7 +6,7 @@ import { ROUTES } from '../routes';
 import { useSession } from '../auth/session';
 import { useElderMode } from '../theme';
 import { api, unwrap } from '../api/client';
-import { roleNames } from '../lib/format';
+import { TAG, roleNames } from '../lib/format';
 
 /** The window PC's frame: account, region and point, elder mode, logout, and the menu of my screens. */
 export function ConsoleLayout({ title, children }: { title: string; children: ReactNode }) {
@@ -33,7 +33,7 @@ export function ConsoleLayout({ title, children }: { title: string; children: Re
         <Typography.Text strong style={{ color: '#fff', fontSize: '1.25em' }}>就近办</Typography.Text>
         <Space wrap style={{ marginLeft: 'auto', color: '#fff' }} size="middle" data-testid="account-bar">
           <span data-testid="account-name">{me?.name ?? '—'}</span>
-          <Tag color="blue">{roleNames(me?.roles)}</Tag>
+          <Tag color={TAG.info}>{roleNames(me?.roles)}</Tag>
           <span data-testid="account-region">{me?.regionName ?? me?.regionCode}</span>
           {me?.pointId ? <span data-testid="account-point">{point.data?.name ?? '服务点'}</span> : null}
           <label style={{ color: '#fff', display: 'inline-flex', gap: 8, alignItems: 'center' }}>
