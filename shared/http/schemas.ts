@@ -60,7 +60,7 @@ export const noteText = (max = 500) => z.string().trim().max(max, { message: `�
 const NAME_LETTER = /[\p{Script=Han}A-Za-z\u00C0-\u024F]/u;
 export const personName = (max = 50) =>
   shortText(max)
-    .refine((n) => NAME_LETTER.test(n), { message: '姓名应至少含一个汉字或拉丁字母' })
+    .refine((n) => n === '' || NAME_LETTER.test(n), { message: '姓名应至少含一个汉字或拉丁字母' }) // empty: min(1) says it
     .meta({ example: '阿依古丽·买买提' });
 
 export const person = z.strictObject({
