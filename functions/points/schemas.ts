@@ -267,3 +267,35 @@ export const PublicPointView = z
     itemCodes: z.array(z.string()),
   })
   .meta({ id: 'PublicPoint' });
+
+/** POST /funds/allocations: the county's allocation (the first one again, with alreadyAllocated, on a repeat). */
+export const AllocationView = z
+  .object({
+    countyCode: z.string(),
+    year: z.number().int(),
+    pointCount: z.number().int(),
+    perPointFen: z.number().int(),
+    totalFen: z.number().int(),
+    receivedOn: z.string(),
+    allocatedBy: z.string(),
+    allocatedAt: z.string(),
+    alreadyAllocated: z.boolean(),
+  })
+  .meta({ id: 'FundAllocation' });
+
+/** POST /funds/expenditures: the spend and the balance it left. */
+export const ExpenditureView = z
+  .object({
+    id: z.string(),
+    pointId: z.string(),
+    year: z.number().int(),
+    category: z.enum(EXPENDITURE_CATEGORIES),
+    amountFen: z.number().int(),
+    date: z.string(),
+    voucherNumber: z.string(),
+    note: z.string().optional(),
+    recordedBy: z.string(),
+    recordedAt: z.string(),
+    balanceFen: z.number().int().meta({ description: '本笔支出后的服务点余额（分）' }),
+  })
+  .meta({ id: 'Expenditure' });
