@@ -1,4 +1,6 @@
-import type { AccountAttrs, RegionAttrs } from '../../shared/db/entities';
+import { conflictAttemptsOf, type AccountAttrs, type ConflictAttemptAttrs, type RegionAttrs } from '../../shared/db/entities';
+import { queryAll } from '../../shared/db/store';
+import { countiesUnder } from '../../shared/regions';
 import { DAY_MS, isoShanghai, monthShanghai } from '../../shared/clock';
 import { lastActivity } from './rules';
 import { overPrivileged } from './policy';
@@ -36,6 +38,8 @@ export interface AuditReport {
   overPrivileged: AuditEntry[];
   operatorsAtPointsNotInOperation: AuditEntry[];
   staleRequests: { requestId: string; kind: string; status: string; regionCode: string; filedAt: string; ageDays: number }[];
+  /** Reports kept before this field existed lack it. */
+  conflictOfInterestAttempts?: { accountId: string; name: string; regionCode: string; action: string; caseId?: string; at: string }[];
 }
 
 /** The last instant of a month in Asia/Shanghai. */
@@ -94,6 +98,13 @@ export async function buildAuditReport(region: RegionAttrs, month: string, asOf:
     }))
     .sort((x, y) => y.ageDays - x.ageDays);
 
+  // Refused attempts to handle or review one's own case (one partition per county and month).
+  const counties = region.path.split('/').length >= 3 ? [region.code] : [...(await countiesUnder(region)), 'province'];
+  const conflicts = (await Promise.all(counties.map((c) => queryAll<ConflictAttemptAttrs>(conflictAttemptsOf(c, month)))))
+    .flat()
+    .filter((a) => Date.parse(a.at) <= asOf.getTime())
+    .map((a) => ({ accountId: a.accountId, name: a.name, regionCode: a.regionCode, action: a.action, ...(a.caseId ? { caseId: a.caseId } : {}), at: a.at }));
+
   const cap = <T>(xs: T[]) => xs.slice(0, MAX_ENTRIES);
   return {
     regionCode: region.code,
@@ -112,6 +123,7 @@ export async function buildAuditReport(region: RegionAttrs, month: string, asOf:
       overPrivileged: surplus.length,
       operatorsAtPointsNotInOperation: atIdlePoints.length,
       staleRequests: stale.length,
+      conflictOfInterestAttempts: conflicts.length,
     },
     idle: cap(idle),
     locked: cap(locked),
@@ -120,5 +132,6 @@ export async function buildAuditReport(region: RegionAttrs, month: string, asOf:
     overPrivileged: cap(surplus),
     operatorsAtPointsNotInOperation: cap(atIdlePoints),
     staleRequests: cap(stale),
+    conflictOfInterestAttempts: cap(conflicts),
   };
 }

@@ -144,5 +144,9 @@ export const AccountAuditView = z
     overPrivileged: z.array(AuditEntry),
     operatorsAtPointsNotInOperation: z.array(AuditEntry),
     staleRequests: z.array(AuditRequestEntry),
+    conflictOfInterestAttempts: z
+      .array(z.object({ accountId: z.string(), name: z.string(), regionCode: z.string(), action: z.enum(['accept', 'handle', 'review']), caseId: z.string().optional(), at: z.string() }))
+      .optional()
+      .meta({ description: '本月被拒绝的利益冲突操作：受理、办理或审核本人为申请人的办件（此项出现前保存的报告没有）' }),
   })
   .meta({ id: 'AccountAudit' });

@@ -147,7 +147,10 @@ export async function fileAccountRequest(ctx: RequestCtx, input: FileRequestInpu
   const existing = await liveAccountOfPerson(personIndex);
   let target: AccountAttrs | undefined;
   if (input.kind === 'create') {
-    if (existing) throw new Conflict('此人已有在用账号（一人一号），请改填变更单', 'PERSON_HAS_ACCOUNT');
+    // Only about people in the filer's own scope: elsewhere the answer would tell a village
+    // operator whether anyone (a province admin, say) holds a staff account. Such a form is
+    // accepted and refused at the decision (decideAccountRequest), where the decider sees why.
+    if (existing && pathContains(existing.regionPath, p.regionCode)) throw new Conflict('此人已有在用账号（一人一号），请改填变更单', 'PERSON_HAS_ACCOUNT');
   } else {
     if (!existing || !pathContains(existing.regionPath, p.regionCode)) throw notFoundAccount();
     target = existing;
@@ -211,6 +214,9 @@ export async function decideAccountRequest(ctx: RequestCtx, id: string, input: {
   await requireNotAboutSelf(p, req);
   requireManager(p, req.managerLevel, req.regionPath, '申请单');
   if (req.status !== 'filed') throw new Conflict(`申请单已${req.status === 'rejected' ? '驳回' : '审批'}`, 'REQUEST_NOT_OPEN');
+  if (input.approve && req.kind === 'create' && (await liveAccountOfPerson(req.person.personIndex))) {
+    throw new Conflict('此人已有在用账号（一人一号），不能批准开通新账号：请驳回此申请单，或由其账号所在单位填写变更单', 'PERSON_HAS_ACCOUNT');
+  }
   const at = isoShanghai(ctx.now);
   const next: AccountRequestAttrs = {
     ...req,

@@ -1,12 +1,12 @@
 import * as z from 'zod';
 import { CASE_STATUSES, CHANNELS, RATING_REASONS, RESULT_DELIVERIES } from '../../shared/db/entities';
-import { idNumber, longText, mobile, pageQuery, person, regionCode, shortText, version } from '../../shared/http/schemas';
+import { idNumber, longText, mobile, pageQuery, person, personName, regionCode, shortText, version } from '../../shared/http/schemas';
 
 const material = shortText(100);
 const materialList = z.array(material).max(50, { message: '最多 50 项' });
 
 export const ProxyInput = z.strictObject({
-  name: shortText(50),
+  name: personName(50),
   idNumber,
   phone: mobile,
   /** 代理人与申请人的关系: 子女, 配偶, 村干部 … */

@@ -29,6 +29,7 @@ import { dateShanghai, isoShanghai } from '../../shared/clock';
 import { newId } from '../../shared/ids';
 import { dueDateOf, previousWorkingDay } from '../../shared/calendar';
 import { countiesUnder, findRegion } from '../../shared/regions';
+import { refuseOwnCase } from '../../shared/security/conflict-of-interest';
 import { levelOf, requireCaseRights, requireInScope, requireLevel, requirePointScope, requireStaff } from '../../shared/security/authorize';
 import { countyOf } from '../../shared/security/scope';
 import { blindIndex, sealPerson, unseal } from '../../shared/security/crypto';
@@ -133,6 +134,7 @@ async function ownCase(ctx: RequestCtx, id: string): Promise<{ p: StaffPrincipal
   requirePointScope(p, c.regionPath, c.pointId, '办件');
   if (c.pointId !== p.pointId) throw new NotFound('办件不存在', 'CASE_NOT_FOUND');
   if (!isCaseOwner(p, c)) throw new Forbidden('首问负责制：仅受理人可办理此件', 'NOT_CASE_OWNER');
+  await refuseOwnCase(ctx, p, c, 'handle');
   return { p, c };
 }
 
@@ -259,6 +261,7 @@ async function acceptOnce(ctx: RequestCtx, body: AcceptInput, within?: (tx: Tx, 
     acceptor.kind === 'kiosk' ? Promise.resolve(acceptor.citizen.personIndex) : blindIndex('id', applicantIdNumber),
     body.proxy ? sealPerson(body.proxy) : Promise.resolve(undefined),
   ]);
+  if (acceptor.kind === 'operator') await refuseOwnCase(ctx, acceptor.p, { applicantIndex, regionPath: point.regionPath }, 'accept');
   const county = countyOf(point.regionPath) ?? point.scopeBucket;
   const kiosk = acceptor.kind === 'kiosk' ? kioskActor(acceptor, point.name) : undefined;
   const numbering = await numberCase(county, acceptDate);
@@ -446,6 +449,7 @@ export async function reviewCase(
   if (!c) throw new NotFound('办件不存在', 'CASE_NOT_FOUND');
   requireInScope(p, c.regionPath, '办件');
   if (isCaseOwner(p, c)) throw new Forbidden('不得审核本人受理（负责）的办件', 'SEPARATION_OF_DUTIES');
+  await refuseOwnCase(ctx, p, c, 'review');
   requireStatus(c, ['submitted'], '审核');
   requireVersion(c, body.version);
 

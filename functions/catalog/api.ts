@@ -16,9 +16,10 @@ export const catalogApi = defineApi('catalog', {
     method: 'GET',
     path: '/public/catalog/items',
     auth: 'public',
-    summary: '当前版本服务事项目录（40项），可按类别筛选',
+    summary: '当前版本服务事项目录（40项），可按类别筛选；?limit=&cursor= 分页',
     query: z.strictObject({
       category: z.string().regex(/^[a-z_]{2,40}$/, { message: '类别代码由小写字母和下划线组成' }).optional(),
+      ...pageQuery,
     }),
     response: listOf(CatalogItemView),
   }),

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { CHANNELS } from '../../shared/db/entities';
+import { longText } from '../../shared/http/schemas';
 
 export const CatalogItemView = z
   .object({
@@ -36,7 +37,7 @@ export const RegionView = z
 
 const itemCode = z.string().regex(/^[A-Z]\d{2,3}$/, { message: '事项代码如 S01' });
 const categoryCode = z.string().regex(/^[a-z_]{2,40}$/, { message: '类别代码由小写字母和下划线组成' });
-const text = (max: number) => z.string().trim().min(1, { message: '不能为空' }).max(max, { message: `最长 ${max} 字` });
+const text = (max: number) => longText(max);
 
 export const catalogItemInput = z.strictObject({
   code: itemCode,

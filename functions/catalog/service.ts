@@ -1,5 +1,5 @@
 import { strip } from '../../shared/db/store';
-import { BadRequest, Conflict, NotFound } from '../../shared/http/errors';
+import { BadRequest, Conflict, NotFound, badField } from '../../shared/http/errors';
 import { requireLevel, requireRole, requireStaff, requireWriter } from '../../shared/security/authorize';
 import { isoShanghai } from '../../shared/clock';
 import type { RequestCtx } from '../../shared/http/context';
@@ -30,11 +30,23 @@ export async function getRegion(code: string) {
   };
 }
 
-export async function listCatalogItems(ctx: RequestCtx, category?: string) {
-  const items = await publishedItems(await currentVersion(ctx.now.getTime()));
+/**
+ * The current version's items, paged like every list. The cursor names the version and the
+ * offset: once a new version is published, an old cursor is 400 (the list it paged is gone).
+ */
+export async function listCatalogItems(ctx: RequestCtx, category?: string, page: { limit: number; cursor?: string } = { limit: 50 }) {
+  const version = await currentVersion(ctx.now.getTime());
+  const items = (await publishedItems(version)).filter((i) => !category || i.category === category || i.group === category);
+  let from = 0;
+  if (page.cursor !== undefined) {
+    const m = /^v(\d{1,9})o(\d{1,6})$/.exec(Buffer.from(page.cursor, 'base64url').toString('utf8'));
+    if (!m || Number(m[1]) !== version || Number(m[2]) > items.length) throw badField('cursor', '无效的分页游标');
+    from = Number(m[2]);
+  }
+  const to = from + page.limit;
   return {
-    items: items.filter((i) => !category || i.category === category || i.group === category).map(viewItem),
-    nextCursor: null,
+    items: items.slice(from, to).map(viewItem),
+    nextCursor: to < items.length ? Buffer.from(`v${version}o${to}`, 'utf8').toString('base64url') : null,
   };
 }
 

@@ -68,11 +68,11 @@ export const pointsApi = defineApi('points', {
   }),
   allocateFunds: route({
     method: 'POST', path: '/funds/allocations', auth: 'staff', status: 201, creates: true,
-    summary: '下达年度补助资金（每点每年 150000 分）；同一县同一年度只下达一次', body: s.allocationBody,
+    summary: '下达年度补助资金（每点每年 150000 分）；同一县同一年度只下达一次', body: s.allocationBody, response: s.AllocationView,
   }),
   recordExpenditure: route({
     method: 'POST', path: '/funds/expenditures', auth: 'staff', status: 201, creates: true,
-    summary: '补助资金支出（网络、宣传），不得超过服务点余额', body: s.expenditureBody,
+    summary: '补助资金支出（网络、宣传），不得超过服务点余额', body: s.expenditureBody, response: s.ExpenditureView,
   }),
   fundsSummary: route({
     method: 'GET', path: '/funds/summary', auth: 'staff', summary: '资金执行情况（月度，按服务点和县）', query: s.summaryQuery,

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { DEVICE_STAGES, EXPENDITURE_CATEGORIES, INSPECTION_ITEMS, POINT_KINDS, POINT_STAGES } from '../../shared/db/entities';
-import { isoDate, longText, monthKey, pageQuery, regionCode, shortText, ulidId, version } from '../../shared/http/schemas';
+import { isoDate, longText, monthKey, noteText, pageQuery, personName, regionCode, shortText, ulidId, version } from '../../shared/http/schemas';
 
 export const location = z.strictObject({
   lat: z.number().min(-90, { message: '纬度应在 -90 到 90 之间' }).max(90, { message: '纬度应在 -90 到 90 之间' }),
@@ -46,7 +46,7 @@ export const coverageQuery = z.strictObject({
 });
 
 export const staffMember = z.strictObject({
-  name: shortText(50),
+  name: personName(50),
   type: z.enum(['full_time', 'part_time']),
 });
 export const baseStandard = z.strictObject({
@@ -64,7 +64,7 @@ export const STAGE_TARGETS = POINT_STAGES.filter((s) => s !== 'planned') as Excl
 export const stageBody = z.strictObject({
   to: z.enum(STAGE_TARGETS as [string, ...string[]]).transform((s) => s as (typeof STAGE_TARGETS)[number]),
   date: isoDate,
-  note: z.string().trim().max(500, { message: '最长 500 字' }).optional(),
+  note: noteText(500).optional(),
   version,
 });
 
@@ -143,7 +143,7 @@ export const inspectionBody = z.strictObject({
   checklist,
   baseStandard: baseStandard.optional(),
   result: z.enum(['passed', 'failed']).optional(),
-  remarks: z.string().trim().max(2000, { message: '最长 2000 字' }).optional(),
+  remarks: noteText(2000).optional(),
 });
 
 export const createDeviceBody = z.strictObject({
@@ -159,7 +159,7 @@ export const deviceStageBody = z.strictObject({
   to: z.enum(DEVICE_TARGETS as [string, ...string[]]).transform((s) => s as (typeof DEVICE_STAGES)[number]),
   date: isoDate,
   assetNumber: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,63}$/, { message: '资产编号为 3–64 位字母、数字或 -' }).optional(),
-  note: z.string().trim().max(500, { message: '最长 500 字' }).optional(),
+  note: noteText(500).optional(),
   /** At `registered`: the kiosk's own ECDSA P-256 public key (JWK), which signs its offline batches. */
   publicKey: z.strictObject({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string().regex(/^[A-Za-z0-9_-]{43}$/), y: z.string().regex(/^[A-Za-z0-9_-]{43}$/) }).optional(),
   version,
@@ -178,7 +178,7 @@ export const expenditureBody = z.strictObject({
   amountFen: z.number().int({ message: '金额以分为单位的整数' }).min(1, { message: '金额应大于 0' }).max(100_000_000),
   date: isoDate,
   voucherNumber: z.string().trim().regex(/^[A-Za-z0-9\u4e00-\u9fa5][A-Za-z0-9\u4e00-\u9fa5_-]{0,63}$/, { message: '凭证号为 1–64 位字母、数字、汉字、_ 或 -' }),
-  note: z.string().trim().max(500).optional(),
+  note: noteText(500).optional(),
 });
 export const summaryQuery = z.strictObject({ region: regionCode.optional(), month: monthKey.optional() });
 
@@ -309,3 +309,35 @@ export const CoverageView = z
     pointsWithoutLocation: z.array(coveragePoint),
   })
   .meta({ id: 'PointCoverage' });
+
+/** POST /funds/allocations: the county's allocation (the first one again, with alreadyAllocated, on a repeat). */
+export const AllocationView = z
+  .object({
+    countyCode: z.string(),
+    year: z.number().int(),
+    pointCount: z.number().int(),
+    perPointFen: z.number().int(),
+    totalFen: z.number().int(),
+    receivedOn: z.string(),
+    allocatedBy: z.string(),
+    allocatedAt: z.string(),
+    alreadyAllocated: z.boolean(),
+  })
+  .meta({ id: 'FundAllocation' });
+
+/** POST /funds/expenditures: the spend and the balance it left. */
+export const ExpenditureView = z
+  .object({
+    id: z.string(),
+    pointId: z.string(),
+    year: z.number().int(),
+    category: z.enum(EXPENDITURE_CATEGORIES),
+    amountFen: z.number().int(),
+    date: z.string(),
+    voucherNumber: z.string(),
+    note: z.string().optional(),
+    recordedBy: z.string(),
+    recordedAt: z.string(),
+    balanceFen: z.number().int().meta({ description: '本笔支出后的服务点余额（分）' }),
+  })
+  .meta({ id: 'Expenditure' });

@@ -527,38 +527,47 @@ export async function recordExpenditure(
   const { p, point } = await pointForWrite(ctx, body.pointId);
   checkDate('date', body.date, ctx);
   const year = Number(body.date.slice(0, 4));
-  const fund = await store.getPointFund(point.id, year);
-  if (!fund) throw new Conflict(`${year} 年度补助资金尚未下达到该服务点`, 'NO_ALLOCATION', { year });
-  if (fund.balanceFen < body.amountFen) {
-    throw new Conflict('支出超过服务点补助余额', 'INSUFFICIENT_BALANCE', { balanceFen: fund.balanceFen, amountFen: body.amountFen });
+  // The spend moves the balance from the value read to that value less the amount (or the
+  // whole spend is read and tried again), so the reply's balanceFen is the one this spend left.
+  for (let attempt = 0; ; attempt++) {
+    const fund = await store.getPointFund(point.id, year);
+    if (!fund) throw new Conflict(`${year} 年度补助资金尚未下达到该服务点`, 'NO_ALLOCATION', { year });
+    if (fund.balanceFen < body.amountFen) {
+      throw new Conflict('支出超过服务点补助余额', 'INSUFFICIENT_BALANCE', { balanceFen: fund.balanceFen, amountFen: body.amountFen });
+    }
+    const expenditure = {
+      id: newId(),
+      pointId: point.id,
+      regionPath: point.regionPath,
+      scopeBucket: point.scopeBucket,
+      year,
+      category: body.category,
+      amountFen: body.amountFen,
+      date: body.date,
+      voucherNumber: body.voucherNumber,
+      ...(body.note ? { note: body.note } : {}),
+      recordedBy: p.accountId,
+      recordedAt: isoShanghai(ctx.now),
+    };
+    const tx = new Tx(ctx)
+      .update(PointFund.key({ pointId: point.id, year }), 'SET spentFen = spentFen + :a, balanceFen = balanceFen - :a', {
+        condition: 'balanceFen = :seen AND balanceFen >= :a',
+        values: { ':a': body.amountFen, ':seen': fund.balanceFen },
+        conflict: { code: 'BALANCE_MOVED', message: '余额已被同时进行的支出改变，请重试' },
+      })
+      .put(Expenditure.item(expenditure))
+      .put(Voucher.item({ countyCode: point.scopeBucket, voucherNumber: body.voucherNumber, expenditureId: expenditure.id }), {
+        conflict: { code: 'DUPLICATE_VOUCHER', message: `凭证号 ${body.voucherNumber} 已使用` },
+      })
+      .log({ action: 'funds.spent', targetType: 'Point', targetId: point.id, after: expenditure, countyCode: point.scopeBucket, regionCode: point.regionCode });
+    try {
+      await tx.commit();
+    } catch (err) {
+      if (err instanceof Conflict && err.code === 'BALANCE_MOVED' && attempt < 8) continue;
+      throw err;
+    }
+    return { ...expenditure, balanceFen: fund.balanceFen - body.amountFen };
   }
-  const expenditure = {
-    id: newId(),
-    pointId: point.id,
-    regionPath: point.regionPath,
-    scopeBucket: point.scopeBucket,
-    year,
-    category: body.category,
-    amountFen: body.amountFen,
-    date: body.date,
-    voucherNumber: body.voucherNumber,
-    ...(body.note ? { note: body.note } : {}),
-    recordedBy: p.accountId,
-    recordedAt: isoShanghai(ctx.now),
-  };
-  await new Tx(ctx)
-    .update(PointFund.key({ pointId: point.id, year }), 'SET spentFen = spentFen + :a, balanceFen = balanceFen - :a', {
-      condition: 'balanceFen >= :a',
-      values: { ':a': body.amountFen },
-      conflict: { code: 'INSUFFICIENT_BALANCE', message: '支出超过服务点补助余额' },
-    })
-    .put(Expenditure.item(expenditure))
-    .put(Voucher.item({ countyCode: point.scopeBucket, voucherNumber: body.voucherNumber, expenditureId: expenditure.id }), {
-      conflict: { code: 'DUPLICATE_VOUCHER', message: `凭证号 ${body.voucherNumber} 已使用` },
-    })
-    .log({ action: 'funds.spent', targetType: 'Point', targetId: point.id, after: expenditure, countyCode: point.scopeBucket, regionCode: point.regionCode })
-    .commit();
-  return { ...expenditure, balanceFen: fund.balanceFen - body.amountFen };
 }
 
 /**

@@ -31,6 +31,8 @@ export interface LocalDynamo {
   endpoint: string;
   port: number;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash would: no shutdown, whatever is in flight is cut (the fault-injection test). */
+  kill(): Promise<void>;
 }
 
 function localClient(endpoint: string): DynamoDBClient {
@@ -82,6 +84,13 @@ export async function startDynamoLocal(opts: { port?: number; path?: string } = 
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
+    kill: () =>
+      new Promise<void>((resolve) => {
+        process.removeListener('exit', reap);
+        if (exited) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
       }),
   };
 }

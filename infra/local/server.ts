@@ -84,15 +84,23 @@ function envelope(status: number, code: string, message: string): APIGatewayProx
   return errorReply(new AppError(status, code, message));
 }
 
+/** Past this much, an oversized body is not drained but the connection cut after the 413. */
+const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The body, or 'too_large'. An oversized body is read to its end without keeping it (up to
+ * DRAIN_LIMIT_BYTES): leaving the loop early would destroy the socket while the client is
+ * still sending, and the client would see a reset instead of the 413.
+ */
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too_large'> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) return 'too_large';
-    chunks.push(chunk as Buffer);
+    if (size > DRAIN_LIMIT_BYTES) return 'too_large';
+    if (size <= limit) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return size > limit ? 'too_large' : Buffer.concat(chunks);
 }
 
 export interface LocalApi {
@@ -203,8 +211,10 @@ export async function startLocalApi(opts: { port: number; host?: string; corsOri
     readBody(req, limit)
       .then((body) => {
         if (body === 'too_large') {
-          send(errorReply(new PayloadTooLarge(config().maxBodyBytes)));
-          req.resume();
+          // Reply, then close the connection cleanly: nothing of this request is left on the
+          // socket for the next request on it to trip over.
+          const r = errorReply(new PayloadTooLarge(config().maxBodyBytes));
+          send({ ...r, headers: { ...(r.headers as Record<string, string>), connection: 'close' } });
           return;
         }
         return dispatch(req, body, routes, requestId).then(send);

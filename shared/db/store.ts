@@ -2,7 +2,10 @@ import { BatchGetCommand, GetCommand, QueryCommand, type QueryCommandInput } fro
 import { db, tableName } from './client';
 import type { Key } from './entities';
 import type { IndexName } from './table';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { BadRequest } from '../http/errors';
+import { keyRing } from '../security/keys';
+import { currentScope } from './request-scope';
 
 /** GetItem by key; strongly consistent reads where a write just happened matter. */
 export async function getItem<T>(key: Key, consistent = false): Promise<T | undefined> {
@@ -46,6 +49,43 @@ export interface Page<T> {
 
 const pkAttr = (index?: IndexName) => (index ? `${index}pk` : 'pk');
 const skAttr = (index?: IndexName) => (index ? `${index}sk` : 'sk');
+
+const badCursor = () => new BadRequest('cursor: 无效的分页游标', [{ field: 'cursor', message: '无效的分页游标' }]);
+
+let cursorKey: Buffer | undefined;
+async function cursorMacKey(): Promise<Buffer> {
+  cursorKey ??= createHmac('sha256', (await keyRing()).blindIndexKey).update('cursor-mac-v1').digest();
+  return cursorKey;
+}
+
+/** What a cursor is bound to: the caller (from the request scope) and the exact queries it continues. */
+function binding(queries: PatternQuery[]): string {
+  return `${currentScope()?.caller ?? 'system'}\u0000${JSON.stringify(queries)}`;
+}
+
+async function macOf(payload: string, bound: string): Promise<Buffer> {
+  return createHmac('sha256', await cursorMacKey()).update(bound).update('\u0000').update(payload).digest().subarray(0, 16);
+}
+
+/**
+ * Cursors handed to clients are MACed (HMAC-SHA256, truncated to 128 bits) over the caller and
+ * the query: only a cursor this server issued, to this caller, for this very query, is read —
+ * any other (forged, edited, another caller's, another filter's) is 400 naming `cursor`, before
+ * DynamoDB sees an ExclusiveStartKey.
+ */
+async function sealCursor(inner: string, bound: string): Promise<string> {
+  return `${inner}.${(await macOf(inner, bound)).toString('base64url')}`;
+}
+
+async function openCursor(cursor: string, bound: string): Promise<string> {
+  const dot = cursor.lastIndexOf('.');
+  if (dot <= 0) throw badCursor();
+  const inner = cursor.slice(0, dot);
+  const given = Buffer.from(cursor.slice(dot + 1), 'base64url');
+  const want = await macOf(inner, bound);
+  if (given.length !== want.length || !timingSafeEqual(given, want)) throw badCursor();
+  return inner;
+}
 
 function encodeCursor(key: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
@@ -103,6 +143,12 @@ function queryInput(q: PatternQuery, limit?: number, cursor?: string): QueryComm
  * matches per page; we keep reading until the page is full or the partition ends.
  */
 export async function queryPage<T>(q: PatternQuery, limit = 50, cursor?: string): Promise<Page<T>> {
+  const bound = binding([q]);
+  const page = await rawQueryPage<T>(q, limit, cursor === undefined ? undefined : await openCursor(cursor, bound));
+  return { items: page.items, nextCursor: page.nextCursor ? await sealCursor(page.nextCursor, bound) : null };
+}
+
+async function rawQueryPage<T>(q: PatternQuery, limit = 50, cursor?: string): Promise<Page<T>> {
   const items: T[] = [];
   let start = cursor;
   for (;;) {
@@ -121,10 +167,12 @@ export async function queryPage<T>(q: PatternQuery, limit = 50, cursor?: string)
  * the position inside it, so a list spanning partitions pages like any other.
  */
 export async function queryPages<T>(queries: PatternQuery[], limit = 50, cursor?: string): Promise<Page<T>> {
+  const bound = binding(queries);
   let state: { i: number; c?: string } = { i: 0 };
-  if (cursor) {
+  if (cursor !== undefined) {
+    const inner = await openCursor(cursor, bound);
     try {
-      const s = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { i: unknown; c?: unknown };
+      const s = JSON.parse(Buffer.from(inner, 'base64url').toString('utf8')) as { i: unknown; c?: unknown };
       if (!Number.isInteger(s.i) || (s.i as number) < 0 || (s.i as number) >= queries.length) throw new Error('bad index');
       if (s.c !== undefined && typeof s.c !== 'string') throw new Error('bad inner cursor');
       state = { i: s.i as number, c: s.c as string | undefined };
@@ -134,11 +182,11 @@ export async function queryPages<T>(queries: PatternQuery[], limit = 50, cursor?
   }
   const items: T[] = [];
   while (state.i < queries.length && items.length < limit) {
-    const page = await queryPage<T>(queries[state.i]!, limit - items.length, state.c);
+    const page = await rawQueryPage<T>(queries[state.i]!, limit - items.length, state.c);
     items.push(...page.items);
     state = page.nextCursor ? { i: state.i, c: page.nextCursor } : { i: state.i + 1 };
   }
-  const nextCursor = state.i < queries.length ? Buffer.from(JSON.stringify(state), 'utf8').toString('base64url') : null;
+  const nextCursor = state.i < queries.length ? await sealCursor(Buffer.from(JSON.stringify(state), 'utf8').toString('base64url'), bound) : null;
   return { items, nextCursor };
 }
 
@@ -147,7 +195,7 @@ export async function queryAll<T>(q: PatternQuery): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | undefined;
   do {
-    const page = await queryPage<T>(q, 1000, cursor);
+    const page = await rawQueryPage<T>(q, 1000, cursor);
     items.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);

@@ -238,6 +238,12 @@ export class Tx {
     await this.send();
   }
 
+  /** Commits at once, even inside an idempotent request (a record of a refusal the request then throws). */
+  async commitNow(): Promise<void> {
+    if (this.logs === 0) throw new Error('Tx without an operation-log entry');
+    await this.send();
+  }
+
   /** Writes the items (and the idempotency record, guarded by attribute_not_exists). */
   private async send(record?: IdempotencyPut): Promise<void> {
     const items: TxItem[] = record ? [...this.items, idempotencyPut(record)] : this.items;

@@ -19,7 +19,7 @@ export interface Reply {
 const KEY_RE = /^[A-Za-z0-9._:-]{8,128}$/;
 const KEEP_SECONDS = 24 * 3600;
 /** A held commit whose conditions failed wrote nothing: the operation runs again on fresh reads. */
-const RERUNS = 3;
+const RERUNS = 6;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -86,7 +86,10 @@ export async function runIdempotent(
         const first = await getItem<IdempotencyRecordAttrs>(recordKey, true);
         if (first) return replay(first, bodyHash);
       }
-      if (err instanceof Conflict && err.code !== 'IDEMPOTENCY_KEY_REUSED' && attempt < RERUNS) continue;
+      if (err instanceof Conflict && err.code !== 'IDEMPOTENCY_KEY_REUSED' && attempt < RERUNS) {
+        await new Promise((r) => setTimeout(r, 10 * 2 ** attempt + Math.random() * 20));
+        continue;
+      }
       throw err;
     }
     for (const fn of slot.after) {

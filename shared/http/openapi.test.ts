@@ -40,3 +40,25 @@ describe('the OpenAPI document', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 });
+
+describe('the contract is enough for a stranger', () => {
+  /**
+   * Routes whose success reply is not declared yet (issue 11, left for a follow-up): this list
+   * may only shrink. Every new route must declare its reply.
+   */
+  const UNDECLARED = new Set([
+    'GET /catalog/versions/{version}',
+    'GET /devices/progress',
+    'GET /funds/summary',
+    'GET /reports/{id}',
+    'GET /reports/{id}/files/{file}',
+    'GET /openapi.json',
+  ]);
+
+  it('every route declares its success reply', () => {
+    const missing = DOMAIN_APIS.flatMap((a) => Object.values(a.routes))
+      .filter((r) => !r.response && !UNDECLARED.has(`${r.method} ${r.path}`))
+      .map((r) => `${r.method} ${r.path}`);
+    expect(missing).toEqual([]);
+  });
+});

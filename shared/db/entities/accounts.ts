@@ -147,3 +147,25 @@ export const AccountAudit = defineEntity<AccountAuditAttrs, { regionCode: string
   type: 'AccountAudit',
   key: ({ regionCode, month }) => ({ pk: `ACCOUNT_AUDIT#${regionCode}`, sk: `MONTH#${month}` }),
 });
+
+/**
+ * A refused attempt to handle or review one's own case (conflict of interest), kept for the
+ * monthly account audit of the county.
+ */
+export interface ConflictAttemptAttrs {
+  countyCode: string;
+  month: string;
+  id: string;
+  accountId: string;
+  name: string;
+  regionCode: string;
+  action: 'accept' | 'handle' | 'review';
+  caseId?: string;
+  at: string;
+}
+// AP: conflict-of-interest attempts of a county in a month (account audit) → Query pk
+export const ConflictAttempt = defineEntity<ConflictAttemptAttrs, { countyCode: string; month: string; id: string }>({
+  type: 'ConflictAttempt',
+  key: ({ countyCode, month, id }) => ({ pk: `COI#${countyCode}#${month}`, sk: id }),
+});
+export const conflictAttemptsOf = (countyCode: string, month: string) => ({ pk: `COI#${countyCode}#${month}` });
