@@ -15,4 +15,7 @@ export const platformApi = defineApi('platform', {
     auth: 'public',
     summary: '本接口的 OpenAPI 3.1 文档（由校验请求的同一组 zod 模式生成）',
   }),
-});
+},
+  // /health and /openapi.json touch no data.
+  { table: 'none' },
+);

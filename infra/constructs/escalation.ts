@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aw
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -40,6 +41,8 @@ export interface EscalationProps {
   /** Where the failed-execution alarm notifies the operator, if anywhere beyond the console. */
   alarmTopic?: sns.ITopic;
   logRetention?: logs.RetentionDays;
+  /** CMK of the execution log group. */
+  logKey?: kms.IKey;
 }
 
 /** State names are the contract with the local runner (infra/local/escalation.ts) and the tests. */
@@ -137,6 +140,7 @@ export class Escalation extends Construct {
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      ...(props.logKey ? { encryptionKey: props.logKey } : {}),
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {

@@ -36,9 +36,11 @@ export interface OpLogAttrs {
   before?: unknown;
   after?: unknown;
 }
+/** Every operation-log partition key starts so (the IAM Deny on log partitions and the stream archive key on it). */
+export const OP_LOG_PK_PREFIX = 'LOG#';
 export const OpLog = defineEntity<OpLogAttrs, { targetType: string; targetId: string; id: string }>({
   type: 'OpLog',
-  key: ({ targetType, targetId, id }) => ({ pk: `LOG#${targetType}#${targetId}`, sk: `LOG#${id}` }),
+  key: ({ targetType, targetId, id }) => ({ pk: `${OP_LOG_PK_PREFIX}${targetType}#${targetId}`, sk: `LOG#${id}` }),
   // AP: log by actor → gsi1; log by county and time → gsi2 (the admins' audit view)
   indexes: (l) => ({
     gsi1pk: `LOG_ACTOR#${l.actorId}`,
