@@ -105,5 +105,5 @@ export const problemsApi = defineApi('problems', {
 },
   // Problems carry no sealed personal data; escalation starts the state machine (granted in the stack).
   { table: 'readWrite' },
-  { escalationTask: { table: 'readWrite' } },
+  { escalationTask: { table: 'readWrite' }, escalationEnded: { table: 'readWrite' } },
 );

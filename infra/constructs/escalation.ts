@@ -45,6 +45,16 @@ export interface EscalationProps {
   logKey?: kms.IKey;
 }
 
+/**
+ * A task's time limit in the state machine, and the tasks function's own timeout below it: Step
+ * Functions retries a task only after the attempt it gave up on has really ended (a function
+ * timeout longer than the task timeout would let a retry run beside a still-running attempt).
+ */
+export const ESCALATION_TASK_TIMEOUT = Duration.seconds(60);
+export const ESCALATION_FUNCTION_TIMEOUT = Duration.seconds(50);
+/** An execution that outlives this is stopped (TIMED_OUT): the status-change rule marks the problem flowFailed. */
+export const ESCALATION_EXECUTION_TIMEOUT = Duration.days(120);
+
 /** State names are the contract with the local runner (infra/local/escalation.ts) and the tests. */
 export const ESCALATION_STATES = {
   assign: 'AssignHolder',
@@ -62,6 +72,10 @@ export class Escalation extends Construct {
   constructor(scope: Construct, id: string, props: EscalationProps) {
     super(scope, id);
     props.table?.grantReadWriteData(props.tasksFunction);
+    const fnTimeout = (props.tasksFunction as { timeout?: Duration }).timeout;
+    if (fnTimeout && fnTimeout.toSeconds() >= ESCALATION_TASK_TIMEOUT.toSeconds()) {
+      throw new Error(`escalation tasks function timeout ${fnTimeout.toSeconds()} s must be below the task timeout ${ESCALATION_TASK_TIMEOUT.toSeconds()} s`);
+    }
 
     const failed = new sfn.Fail(this, 'EscalationFailed', {
       error: 'EscalationFailed',
@@ -76,7 +90,7 @@ export class Escalation extends Construct {
         // The function's own reply is the result (the Resource is the function ARN itself).
         payloadResponseOnly: true,
         retryOnServiceExceptions: true,
-        taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
+        taskTimeout: sfn.Timeout.duration(ESCALATION_TASK_TIMEOUT),
         resultPath: '$.hold',
       });
       // Our own errors (a DynamoDB conflict, a throttle, a timeout): the steps are idempotent.
@@ -94,7 +108,7 @@ export class Escalation extends Construct {
       }),
       payloadResponseOnly: true,
       retryOnServiceExceptions: true,
-      taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
+      taskTimeout: sfn.Timeout.duration(ESCALATION_TASK_TIMEOUT),
       resultPath: '$.recorded',
     });
     recordFailure.addRetry({ errors: ['States.TaskFailed', 'States.Timeout'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3 });
@@ -149,6 +163,7 @@ export class Escalation extends Construct {
       definitionBody: sfn.DefinitionBody.fromChainable(route),
       comment: 'jiujinban problem escalation: county → city → province task force, by deadline (E3, E4)',
       tracingEnabled: true,
+      timeout: ESCALATION_EXECUTION_TIMEOUT,
       // Execution data carries only ids and levels, but keep it out of the logs all the same.
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });

@@ -25,7 +25,12 @@ import { NO_ACCESS, type FunctionAccess } from '../../shared/http/route';
 import { Session } from '../../shared/db/entities/auth';
 import { authorizerAccess } from '../../functions/auth/api';
 import { JobSchedules } from './schedules';
-import { Escalation } from '../constructs/escalation';
+import { ESCALATION_FUNCTION_TIMEOUT, Escalation } from '../constructs/escalation';
+import { Operations } from '../constructs/operations';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ParameterCheck } from '../constructs/parameter-check';
 
 /** Methods of the not-found fallback routes: every method the API uses, never OPTIONS (preflights). */
@@ -85,6 +90,8 @@ export class JiujinbanStack extends Stack {
   /** Large report files (CSV, XLSX), handed out by pre-signed links. */
   readonly reportFiles: s3.Bucket;
   readonly resources: PlatformResources;
+  /** Alarm topic, alarms, dashboard, backup plan. */
+  readonly operations: Operations;
   private readonly jobFunctions = new Map<string, DomainFunction>();
   private readonly jobsEntry: (domain: string) => string;
   private readonly domainApis: readonly DomainApi[];
@@ -474,15 +481,50 @@ export class JiujinbanStack extends Stack {
 
     // ---- problem escalation (functions/problems, infra/constructs/escalation.ts) --------------
     const problemsFn = this.functions.problems?.fn;
+    let escalation: Escalation | undefined;
     if (problemsFn) {
-      const escalation = new Escalation(this, 'Escalation', {
-        tasksFunction: this.jobFunction('problems', 'escalationTask').fn,
+      escalation = new Escalation(this, 'Escalation', {
+        tasksFunction: this.jobFunction('problems', 'escalationTask', undefined, ESCALATION_FUNCTION_TIMEOUT).fn,
         logRetention: this.resources.logRetention,
         logKey: this.opsKey,
       });
       escalation.stateMachine.grantStartExecution(problemsFn);
       problemsFn.addEnvironment('ESCALATION_STATE_MACHINE_ARN', escalation.stateMachine.stateMachineArn);
+      // An execution that times out (or is stopped by hand) never reaches RecordFailure: its
+      // status-change event marks the problem flowFailed instead (functions/problems/tasks.ts).
+      new events.Rule(this, 'EscalationEnded', {
+        description: 'Escalation execution TIMED_OUT or ABORTED: mark the problem flowFailed',
+        eventPattern: {
+          source: ['aws.states'],
+          detailType: ['Step Functions Execution Status Change'],
+          detail: { status: ['TIMED_OUT', 'ABORTED'], stateMachineArn: [escalation.stateMachine.stateMachineArn] },
+        },
+        targets: [new eventsTargets.LambdaFunction(this.jobFunction('problems', 'escalationEnded', undefined, Duration.seconds(30)).fn, { retryAttempts: 3, maxEventAge: Duration.hours(6), deadLetterQueue: this.jobDeadLetters() })],
+      });
     }
+
+    // ---- alarms, dashboard, backup -----------------------------------------------------------
+    const monitored: Record<string, lambda.IFunction> = {};
+    for (const [domain, f] of Object.entries(this.functions)) monitored[domain] = f.fn;
+    for (const [key, f] of this.jobFunctions) monitored[`job-${key}`] = f.fn;
+    this.operations = new Operations(this, 'Operations', {
+      key: this.opsKey,
+      api: this.api,
+      stage: this.stage,
+      functions: monitored,
+      authorizer: this.authorizerFunction.fn,
+      deadLetterQueues: { Jobs: this.jobDeadLetters(), Schedules: this.jobSchedules.deadLetterQueue },
+      ...(escalation ? { stateMachine: escalation.stateMachine } : {}),
+      table: this.table,
+    });
+    if (escalation) {
+      escalation.failedExecutionsAlarm.addAlarmAction(new cwActions.SnsAction(this.operations.topic));
+      new CfnOutput(this, 'EscalationStateMachineArn', { value: escalation.stateMachine.stateMachineArn, description: 'Problem escalation state machine (Step Functions console: executions)' });
+    }
+    new CfnOutput(this, 'JobDeadLetterQueueUrl', { value: this.jobDeadLetters().queueUrl, description: 'DLQ: job invocations that failed after retries (runbook: JobsDeadLetters)' });
+    new CfnOutput(this, 'ScheduleDeadLetterQueueUrl', { value: this.jobSchedules.deadLetterQueue.queueUrl, description: 'DLQ: schedules Scheduler could not deliver (runbook: SchedulesDeadLetters)' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.topic.topicArn, description: 'SNS topic of every alarm' });
+    new CfnOutput(this, 'DashboardName', { value: this.operations.dashboard.dashboardName, description: 'CloudWatch dashboard' });
 
     // ---- optional custom domain (China: required, with ICP recordal) -------------------------
     const customDomain = new CfnCondition(this, 'HasApiDomain', { expression: Fn.conditionNot(Fn.conditionEquals(apiDomainName.valueAsString, '')) });
@@ -538,7 +580,7 @@ export class JiujinbanStack extends Stack {
     return this.domainApis.find((a) => a.domain === domain)?.jobs?.[exportName] ?? NO_ACCESS;
   }
 
-  jobFunction(domain: string, exportName: string, access: FunctionAccess = this.jobAccess(domain, exportName)): DomainFunction {
+  jobFunction(domain: string, exportName: string, access: FunctionAccess = this.jobAccess(domain, exportName), timeout: Duration = Duration.minutes(5)): DomainFunction {
     const key = `${domain}.${exportName}`;
     let fn = this.jobFunctions.get(key);
     if (!fn) {
@@ -550,7 +592,7 @@ export class JiujinbanStack extends Stack {
         description: `jiujinban job ${key}`,
         resources: this.resources,
         access,
-        timeout: Duration.minutes(5),
+        timeout,
         memorySize: 1024,
         // Scheduler and Step Functions invoke asynchronously: a job that keeps failing lands here.
         deadLetterQueue: this.jobDeadLetters(),

@@ -217,3 +217,48 @@ describe('China regions and deploy parameters', () => {
     for (const id of own) if (id && std.json.Resources[id]) expect(std.json.Resources[id]!.DeletionPolicy, id).not.toBe('Retain');
   });
 });
+
+describe('ops can see and act', () => {
+  it('every alarm of the issue exists and notifies the SNS topic (on alarm and on recovery)', () => {
+    const topic = idOf(std, std.stack.operations.topic);
+    const alarms = ofType(std, 'AWS::CloudWatch::Alarm');
+    for (const [id, a] of alarms) expect(a.Properties.AlarmActions, id).toEqual([{ Ref: topic }]);
+    const names = std.stack.operations.alarms.map((a) => a.name);
+    expect(names).toEqual(expect.arrayContaining(['Api5xxRate', 'ApiLatencyP99', 'AuthorizerErrors', 'JobsDeadLetters', 'SchedulesDeadLetters', 'EscalationExecutionsFailed', 'EscalationExecutionsTimedOut', 'SchedulerTargetErrors', 'TableThrottles', 'TableSystemErrors']));
+    for (const domain of Object.keys(std.stack.functions)) expect(names).toEqual(expect.arrayContaining([`${domain}Errors`, `${domain}Throttles`]));
+    console.log(`${alarms.length} alarms:\n${names.join('\n')}`);
+  });
+
+  it('alarm subscriptions are parameters (email, SMS), created only when given', () => {
+    const subs = ofType(std, 'AWS::SNS::Subscription');
+    expect(subs.map(([, s]) => [s.Properties.Protocol, s.Condition]).sort()).toEqual([['email', 'HasAlarmEmail'], ['sms', 'HasAlarmSms']]);
+    expect(std.json.Parameters.AlarmEmail.Default).toBe('');
+  });
+
+  it('a dashboard with the figures and the business metrics; a daily (35 d) and monthly (1 year) backup of the table', () => {
+    const [[, dash]] = ofType(std, 'AWS::CloudWatch::Dashboard') as [[string, Res]];
+    const body = JSON.stringify(dash.Properties.DashboardBody);
+    for (const m of ['CasesAccepted', 'ProblemsEscalated', 'FailedLogins', 'Freezes', 'Latency', 'ApproximateNumberOfMessagesVisible']) expect(body).toContain(m);
+    const [[, plan]] = ofType(std, 'AWS::Backup::BackupPlan') as [[string, Res]];
+    const rules = plan.Properties.BackupPlan.BackupPlanRule as Array<{ RuleName: string; Lifecycle: { DeleteAfterDays: number } }>;
+    expect(rules.map((r) => [r.RuleName, r.Lifecycle.DeleteAfterDays])).toEqual([['Daily', 35], ['Monthly', 366]]);
+    const [[, sel]] = ofType(std, 'AWS::Backup::BackupSelection') as [[string, Res]];
+    expect(JSON.stringify(sel.Properties.BackupSelection.Resources)).toContain(idOf(std, std.stack.table));
+  });
+
+  it('escalation: task timeout above the function timeout, an execution time limit, and timed-out executions marked flowFailed', () => {
+    const [[, sm]] = ofType(std, 'AWS::StepFunctions::StateMachine') as [[string, Res]];
+    const def = JSON.stringify(sm.Properties.DefinitionString);
+    expect(def).toContain('\\"TimeoutSeconds\\":60');
+    expect(def).toMatch(/"TimeoutSeconds\\":10368000/); // 120 days, the execution limit
+    const taskFn = std.stack.jobFunction('problems', 'escalationTask');
+    expect(std.json.Resources[idOf(std, taskFn.fn)]!.Properties.Timeout).toBe(50);
+    const [[, rule]] = ofType(std, 'AWS::Events::Rule') as [[string, Res]];
+    expect(rule.Properties.EventPattern).toMatchObject({ source: ['aws.states'], detail: { status: ['TIMED_OUT', 'ABORTED'] } });
+    expect(JSON.stringify(rule.Properties.Targets)).toContain(idOf(std, std.stack.jobFunction('problems', 'escalationEnded').fn));
+  });
+
+  it('outputs: state machine, dead-letter queues, alarm topic, dashboard, API URL', () => {
+    expect(Object.keys(std.json.Outputs)).toEqual(expect.arrayContaining(['EscalationStateMachineArn', 'JobDeadLetterQueueUrl', 'ScheduleDeadLetterQueueUrl', 'AlarmTopicArn', 'DashboardName', 'ApiUrl']));
+  });
+});

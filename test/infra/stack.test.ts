@@ -74,7 +74,7 @@ beforeAll(() => {
   }
   templateJson = JSON.parse(readFileSync(join(outdir, `${stack.stackName}.template.json`), 'utf8'));
   template = Template.fromJSON(templateJson);
-}, 120_000);
+}, 300_000);
 
 afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
