@@ -32,6 +32,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ParameterCheck } from '../constructs/parameter-check';
+import { ConsoleSite } from '../constructs/console-site';
 
 /** Methods of the not-found fallback routes: every method the API uses, never OPTIONS (preflights). */
 export const UNMATCHED_METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
@@ -61,6 +62,8 @@ export interface JiujinbanStackProps extends StackProps {
   /** Browser origins allowed by CORS; empty = no CORS (same-origin clients only). */
   corsOrigins?: string[];
   throttle?: { rateLimit: number; burstLimit: number };
+  /** The console build to host (default web/dist when it exists; none = no console site). */
+  consoleAssetDir?: string;
   logRetention?: logs.RetentionDays;
 }
 
@@ -92,6 +95,8 @@ export class JiujinbanStack extends Stack {
   readonly resources: PlatformResources;
   /** Alarm topic, alarms, dashboard, backup plan. */
   readonly operations: Operations;
+  /** The hosted web console, when a build exists. */
+  consoleSite?: ConsoleSite;
   private readonly jobFunctions = new Map<string, DomainFunction>();
   private readonly jobsEntry: (domain: string) => string;
   private readonly domainApis: readonly DomainApi[];
@@ -550,6 +555,14 @@ export class JiujinbanStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Base URL of the HTTP API' });
+
+    // ---- the web console (CloudFront + private S3, infra/constructs/console-site.ts) -----------
+    const consoleDir = props.consoleAssetDir ?? join(PROJECT_ROOT, 'web', 'dist');
+    if (existsSync(join(consoleDir, 'index.html'))) {
+      // The API origin the console calls: the custom domain when one is given, else execute-api.
+      const apiBase = Fn.conditionIf(customDomain.logicalId, `https://${apiDomainName.valueAsString}`, this.api.apiEndpoint).toString();
+      this.consoleSite = new ConsoleSite(this, 'Console', { assetDir: consoleDir, apiUrl: apiBase });
+    }
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
 
     // Last: everything created above waits for the parameter check.
