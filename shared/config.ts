@@ -11,8 +11,10 @@ export interface Config {
   region: string;
   /** Deployed: KMS key for PII data keys. */
   piiKmsKeyId?: string;
-  /** Deployed: Secrets Manager secret holding the token signing and blind-index keys. */
-  platformSecretArn?: string;
+  /** Deployed: Secrets Manager secret of the session-token signing keys (kid, key, previous). */
+  sessionKeysSecretArn?: string;
+  /** Deployed: Secrets Manager secret of the blind-index key (never rotated: re-indexing). */
+  blindIndexSecretArn?: string;
   /** Local: folder for the local key file. */
   localKeyDir: string;
   /** e-SSC issuer name and its public keys (JWKS JSON) for card assertions. */
@@ -57,7 +59,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dynamoEndpoint: env.DYNAMODB_ENDPOINT || undefined,
     region: env.AWS_REGION ?? 'cn-north-1',
     piiKmsKeyId: env.PII_KMS_KEY_ID || undefined,
-    platformSecretArn: env.PLATFORM_SECRET_ARN || undefined,
+    sessionKeysSecretArn: env.SESSION_KEYS_SECRET_ARN || undefined,
+    blindIndexSecretArn: env.BLIND_INDEX_SECRET_ARN || undefined,
     localKeyDir: env.JJB_LOCAL_KEY_DIR ?? '.data',
     esscIssuer: env.ESSC_ISSUER ?? 'https://essc.local.dev',
     esscJwks: env.ESSC_JWKS || undefined,

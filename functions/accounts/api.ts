@@ -112,4 +112,8 @@ export const accountsApi = defineApi('accounts', {
   unfreezeAccount: statusRoute('/accounts/{id}/unfreeze', '解冻账号'),
   unlockAccount: statusRoute('/accounts/{id}/unlock', '解锁因长期未登录被锁定的账号'),
   deregisterAccount: statusRoute('/accounts/{id}/deregister', '注销账号（不可恢复）'),
-});
+},
+  // Staff accounts are people: sealed numbers, found by blind index. The jobs only read and lock.
+  { table: 'readWrite', pii: true, blindIndex: true },
+  { lockInactiveAccounts: { table: 'readWrite' }, buildMonthlyAccountAudits: { table: 'readWrite' } },
+);

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineApi, route } from '../../shared/http/route';
+import { defineApi, route, type FunctionAccess } from '../../shared/http/route';
 import { idNumber } from '../../shared/http/schemas';
 
 const sessionId = z.string().regex(/^[A-Za-z0-9_-]{20,64}$/, { message: '无效的登录会话号' });
@@ -89,4 +89,14 @@ export const authApi = defineApi('auth', {
     body: z.strictObject({ sessionId, idNumber }),
     response: z.object({ status: z.literal('confirmed') }),
   }),
-});
+},
+  // Card login: blind index of the ID number, sealed session copy, signed tokens.
+  { table: 'readWrite', pii: true, blindIndex: true, sessionKeys: true },
+);
+
+/**
+ * The HTTP API authorizer (functions/auth/authorizer.ts): verifies the token (signing keys),
+ * reads session and account, touches the session. The stack narrows its table grant further
+ * (reads, and UpdateItem on session partitions only).
+ */
+export const authorizerAccess: FunctionAccess = { table: 'readWrite', sessionKeys: true };

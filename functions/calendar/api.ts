@@ -20,4 +20,7 @@ export const calendarApi = defineApi('calendar', {
     params: YearPath,
     response: CalendarYearView,
   }),
-});
+},
+  // Working-day calendar: no personal data.
+  { table: 'readWrite' },
+);

@@ -166,4 +166,7 @@ export const casesApi = defineApi('cases', {
     query: PageOnlyQuery,
     response: listOf(CaseView),
   }),
-});
+},
+  // Applicants and proxies are sealed; cases are found by the applicant's ID number.
+  { table: 'readWrite', pii: true, blindIndex: true },
+);

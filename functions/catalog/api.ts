@@ -56,4 +56,7 @@ export const catalogApi = defineApi('catalog', {
     summary: '某一版本及其全部事项（办件按受理时的版本查看）',
     params: z.strictObject({ version: z.coerce.number().int().min(1).max(999_999) }),
   }),
-});
+},
+  // No personal data: never the PII key or any secret.
+  { table: 'readWrite' },
+);

@@ -16,4 +16,8 @@ export const platformApi = defineApi('platform', {
     auth: 'public',
     summary: '本接口的 OpenAPI 3.1 文档（由校验请求的同一组 zod 模式生成）',
   }),
-});
+},
+  // /health?deep=1 reads the table. The pipeline carries the Idempotency-Key writer (Tx) into every
+  // bundle, so the access probe counts a write here although no platform route writes.
+  { table: 'readWrite' },
+);

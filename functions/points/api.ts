@@ -81,6 +81,9 @@ export const pointsApi = defineApi('points', {
     method: 'GET', path: '/public/points', auth: 'public', summary: '正式运行的服务点，near=纬度,经度 时由近到远',
     query: s.publicPointsQuery, response: listOf(s.PublicPointView),
   }),
-});
+},
+  // Service points: no personal data.
+  { table: 'readWrite' },
+);
 
 export type PointsApi = typeof pointsApi;

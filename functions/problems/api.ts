@@ -102,4 +102,8 @@ export const problemsApi = defineApi('problems', {
     params: problemId,
     response: ProblemView,
   }),
-});
+},
+  // Problems carry no sealed personal data; escalation starts the state machine (granted in the stack).
+  { table: 'readWrite' },
+  { escalationTask: { table: 'readWrite' }, escalationEnded: { table: 'readWrite' } },
+);

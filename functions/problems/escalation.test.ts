@@ -13,7 +13,7 @@ import { Problem, type AccountAttrs, type ProblemAttrs } from '../../shared/db/e
 import type { RequestCtx } from '../../shared/http/context';
 import { createLocalEscalation, escalationAsl, type TaskFn } from '../../infra/local/escalation';
 import { setEscalationStarter, type EscalationInput } from './flow';
-import { runEscalationTask } from './tasks';
+import { escalationEnded, runEscalationTask } from './tasks';
 import * as problems from './service';
 import * as store from './store';
 
@@ -270,5 +270,24 @@ describe('escalation runs', () => {
     expect(exec.events.some((e) => e.type === 'StateCaught' && e.state === 'CheckProblem')).toBe(true);
     expect(await problemItem(filed.id)).toMatchObject({ flowFailed: true, flowActive: false, status: 'open' });
     expect((await kinds(filed.id)).at(-1)).toBe('flow_failed@county');
+  });
+});
+
+describe('an execution that times out or is stopped', () => {
+  it('marks the problem flowFailed from the execution-status event', async () => {
+    // Prepare
+    const filed = await fileAt(T0, { category: 'guidance', businessCategory: 'find_job', description: '流程超时', suggestion: '查日志' });
+    const event = (status: string) => ({
+      'detail-type': 'Step Functions Execution Status Change',
+      source: 'aws.states',
+      detail: { status, executionArn: 'arn:aws-cn:states:cn-north-1:111111111111:execution:esc:1', input: JSON.stringify({ problemId: filed.id, category: 'guidance', round: 1 }) },
+    });
+    // Act
+    const first = await escalationEnded(event('TIMED_OUT'));
+    // Assess
+    expect(first).toEqual({ recorded: true });
+    expect(await problemItem(filed.id)).toMatchObject({ flowFailed: true, flowActive: false });
+    expect((await kinds(filed.id)).filter((k) => k.startsWith('flow_failed')).length).toBeGreaterThanOrEqual(1);
+    await expect(escalationEnded({ 'detail-type': 'Step Functions Execution Status Change', detail: { status: 'SUCCEEDED', executionArn: 'x' } })).rejects.toThrow();
   });
 });

@@ -2,4 +2,4 @@
  * Lambda exports of the problems domain outside the API (the stack's jobFunction reads this
  * file): the escalation state machine's task handler.
  */
-export { handler as escalationTask } from './tasks';
+export { handler as escalationTask, escalationEnded } from './tasks';

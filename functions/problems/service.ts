@@ -466,6 +466,8 @@ export async function remindHolder(ctx: RequestCtx, id: string): Promise<{ level
 export async function recordFlowFailure(ctx: RequestCtx, id: string, error: string): Promise<{ recorded: boolean }> {
   const p = await store.getProblem(id, true);
   if (!p) return { recorded: false };
+  // Already recorded (a retried step, or the end-of-execution event after RecordFailure): once.
+  if (p.flowFailed && !p.flowActive) return { recorded: false };
   const failed = { ...p, flowActive: false, flowFailed: true };
   await new Tx(ctx)
     .replace(Problem.item(failed), p.version)

@@ -38,3 +38,27 @@ export async function runEscalationTask(raw: unknown): Promise<unknown> {
 
 /** The Lambda export the state machine invokes. */
 export const handler = (event: unknown) => runEscalationTask(event);
+
+/**
+ * EventBridge "Step Functions Execution Status Change" for an escalation execution that ended
+ * without reaching its own RecordFailure step — TIMED_OUT (the execution's time limit) or ABORTED
+ * (stopped by hand): the problem is marked flowFailed exactly as a failed step marks it, so the
+ * ledger never shows a problem escalating that no longer is.
+ */
+const ExecutionEnded = z.object({
+  'detail-type': z.literal('Step Functions Execution Status Change'),
+  detail: z.object({ status: z.enum(['TIMED_OUT', 'ABORTED']), executionArn: z.string(), input: z.string().nullish() }),
+});
+
+export async function escalationEnded(raw: unknown): Promise<unknown> {
+  const event = ExecutionEnded.parse(raw);
+  const input = z.object({ problemId }).safeParse(JSON.parse(event.detail.input ?? '{}'));
+  if (!input.success) {
+    logger.error('escalation execution ended without a problem id in its input', { status: event.detail.status, executionArn: event.detail.executionArn });
+    return { recorded: false };
+  }
+  const ctx = systemCtx(`escalation-ended-${newId()}`, clock.now());
+  logger.warn('escalation execution ended abnormally', { status: event.detail.status, problemId: input.data.problemId });
+  await recordFlowFailure(ctx, input.data.problemId, `execution ${event.detail.status.toLowerCase()}`);
+  return { recorded: true };
+}

@@ -18,4 +18,7 @@ export const regionsApi = defineApi('regions', {
     body: ImportRegionsBody,
     response: ImportSummaryView,
   }),
-});
+},
+  // Regions and the planned points an import adds: no personal data.
+  { table: 'readWrite' },
+);

@@ -57,4 +57,8 @@ export const reportsApi = defineApi('reports', {
     query: AuditQuery,
     response: listOf(AuditEntryView),
   }),
-});
+},
+  // Counts only, never a person (report files are granted in the stack).
+  { table: 'readWrite' },
+  { scheduledReports: { table: 'readWrite' } },
+);

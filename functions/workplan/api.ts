@@ -42,4 +42,7 @@ export const workplanApi = defineApi('workplan', {
     method: 'PUT', path: '/plan-tasks/records/{item}', auth: 'staff', summary: '县级登记工作任务事项：实施方案批准、动员大会、报市（更正须带 version）',
     params: s.taskRecordParams, body: s.taskRecordBody, response: s.TaskRecordView,
   }),
-});
+},
+  // Training, publicity and the plan's tasks: accounts by id and name, never a sealed number.
+  { table: 'readWrite' },
+);

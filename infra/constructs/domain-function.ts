@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +9,8 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TABLE } from '../../shared/db/table';
+import { OP_LOG_PK_PREFIX } from '../../shared/db/entities/platform';
+import type { FunctionAccess } from '../../shared/http/route';
 
 /**
  * How every Lambda of the platform is bundled. Shared with bench/bundles.ts so that the numbers
@@ -40,29 +42,34 @@ export interface PlatformResources {
   table: dynamodb.ITable;
   /** The table's at-rest CMK (DynamoDB uses it on the caller's behalf). */
   tableKey: kms.IKey;
-  /** CMK for PII data keys (envelope encryption in shared/security/keys.ts). */
+  /** CMK for PII data keys (envelope encryption in shared/security/data-keys.ts). */
   piiKey: kms.IKey;
-  /** Token signing and blind-index key material. */
-  platformSecret: secretsmanager.ISecret;
+  /** Session-token signing keys (kid, key, previous), rotated. */
+  sessionKeys: secretsmanager.ISecret;
+  /** The blind-index key (never rotated: every index would have to be rebuilt). */
+  blindIndexKey: secretsmanager.ISecret;
+  /** CMK of the secrets, queues, log groups and buckets: a secret's reader needs Decrypt through Secrets Manager. */
+  opsKey: kms.IKey;
   /** Environment every function gets (names as shared/config.ts reads them). */
   environment: Record<string, string>;
   logRetention: logs.RetentionDays;
 }
 
-/**
- * What a function may do, and nothing more. `table`: none, read (Get/BatchGet/Query) or
- * readWrite (plus Put/Update/Delete/BatchWrite; TransactWriteItems is authorised per item
- * action). No Scan, ever: no request path may scan. `pii`: seal/unseal personal data
- * (GenerateDataKey/Decrypt on the PII key). `secret`: read the platform secret (token
- * verification and blind indexes).
- */
-export interface DomainAccess {
-  table: 'none' | 'read' | 'readWrite';
-  pii: boolean;
-  secret: boolean;
-}
+/** What a function may do: FunctionAccess (declared beside the routes, shared/http/route.ts). */
+export type DomainAccess = FunctionAccess;
 
-export const FULL_ACCESS: DomainAccess = { table: 'readWrite', pii: true, secret: true };
+/** Every key and the whole table: only the deploy-time seed holds this. */
+export const FULL_ACCESS: FunctionAccess = { table: 'readWrite', pii: true, blindIndex: true, sessionKeys: true };
+
+/**
+ * A narrower table grant than `table` gives: exactly these read actions, and writes only to
+ * partitions whose key starts with one of the prefixes (dynamodb:LeadingKeys). The authorizer
+ * reads sessions and accounts and touches only sessions.
+ */
+export interface TableScope {
+  readActions: string[];
+  write?: { actions: string[]; leadingKeyPrefixes: string[] };
+}
 
 export interface DomainFunctionProps {
   /** Absolute path of the TypeScript entry file. */
@@ -71,7 +78,8 @@ export interface DomainFunctionProps {
   exportName?: string;
   description: string;
   resources: PlatformResources;
-  access: DomainAccess;
+  access: FunctionAccess;
+  tableScope?: TableScope;
   environment?: Record<string, string>;
   memorySize?: number;
   timeout?: Duration;
@@ -84,8 +92,8 @@ export interface DomainFunctionProps {
   copyDirs?: Array<[string, string]>;
 }
 
-const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
-const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+export const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+export const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 /** DynamoDB encrypts with the table CMK on the caller's behalf; enumerated instead of ReEncrypt* / GenerateDataKey*. */
 const TABLE_KEY_READ = ['kms:Decrypt', 'kms:DescribeKey'];
 const TABLE_KEY_WRITE = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
@@ -106,6 +114,7 @@ export class DomainFunction extends Construct {
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: r.logRetention,
+      encryptionKey: r.opsKey,
       // Logs are evidence of who did what; kept when the stack goes away.
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -166,7 +175,17 @@ export class DomainFunction extends Construct {
       },
     });
 
-    this.grant(r, props.access);
+    this.grant(r, props.access, props.tableScope);
+    if (props.deadLetterQueue) {
+      // The dead-letter queues are encrypted with the ops CMK: sending needs its data key.
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [r.opsKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': viaService(this, 'sqs') } },
+        }),
+      );
+    }
 
     // Findings every platform function raises, for reasons that hold for all of them.
     const v = Validations.of(this);
@@ -186,37 +205,82 @@ export class DomainFunction extends Construct {
     }
   }
 
-  private grant(r: PlatformResources, access: DomainAccess): void {
+  private grant(r: PlatformResources, access: FunctionAccess, scope?: TableScope): void {
+    const fn = this.fn;
     if (access.table !== 'none') {
       const tableArn = r.table.tableArn;
       // Index ARNs named one by one (from shared/db/table.ts), not index/*.
       const indexArns = TABLE.globalIndexes.map((g) => `${tableArn}/index/${g.name}`);
       const write = access.table === 'readWrite';
+      if (scope) {
+        this.role.addToPolicy(new iam.PolicyStatement({ actions: scope.readActions, resources: [tableArn] }));
+        if (scope.write) {
+          this.role.addToPolicy(
+            new iam.PolicyStatement({
+              actions: scope.write.actions,
+              resources: [tableArn],
+              conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': scope.write.leadingKeyPrefixes.map((p) => `${p}*`) } },
+            }),
+          );
+        }
+      } else {
+        this.role.addToPolicy(new iam.PolicyStatement({ actions: [...READ_ACTIONS, ...(write ? WRITE_ACTIONS : [])], resources: [tableArn] }));
+        this.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: indexArns }));
+      }
+      const writes = scope ? Boolean(scope.write) : write;
+      if (writes) {
+        // S1: the operation log is append-only even for a role that may write the table. A log
+        // entry is only ever Put (in its change's transaction, attribute_not_exists); updating,
+        // deleting or batch-writing an item of a log partition is denied outright.
+        this.role.addToPolicy(
+          new iam.PolicyStatement({
+            sid: 'OpLogAppendOnly',
+            effect: iam.Effect.DENY,
+            actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+            resources: [tableArn],
+            conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [`${OP_LOG_PK_PREFIX}*`] } },
+          }),
+        );
+      }
       this.role.addToPolicy(
         new iam.PolicyStatement({
-          actions: [...READ_ACTIONS, ...(write ? WRITE_ACTIONS : [])],
-          resources: [tableArn],
-        }),
-      );
-      this.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: indexArns }));
-      this.role.addToPolicy(
-        new iam.PolicyStatement({
-          actions: [...TABLE_KEY_READ, ...(write ? TABLE_KEY_WRITE : [])],
+          actions: [...TABLE_KEY_READ, ...(writes ? TABLE_KEY_WRITE : [])],
           resources: [r.tableKey.keyArn],
           // The table key is usable only through DynamoDB, never directly.
-          conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
+          conditions: { StringEquals: { 'kms:ViaService': viaService(this, 'dynamodb') } },
         }),
       );
     }
     if (access.pii) {
-      this.role.addToPolicy(
-        new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [r.piiKey.keyArn] }),
-      );
+      this.role.addToPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [r.piiKey.keyArn] }));
+      fn.addEnvironment('PII_KMS_KEY_ID', r.piiKey.keyArn);
     }
-    if (access.secret) {
+    const secrets: Array<[secretsmanager.ISecret, string]> = [];
+    if (access.sessionKeys) secrets.push([r.sessionKeys, 'SESSION_KEYS_SECRET_ARN']);
+    if (access.blindIndex) secrets.push([r.blindIndexKey, 'BLIND_INDEX_SECRET_ARN']);
+    for (const [secret, env] of secrets) {
+      this.role.addToPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+      fn.addEnvironment(env, secret.secretArn);
+    }
+    if (secrets.length > 0) {
+      // The secrets are encrypted with the ops CMK: Decrypt, only as Secrets Manager asks for it.
       this.role.addToPolicy(
-        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [r.platformSecret.secretArn] }),
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [r.opsKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': viaService(this, 'secretsmanager') } },
+        }),
       );
     }
   }
+}
+
+/**
+ * The kms:ViaService values of a service in this stack's region, partition-correct: in the China
+ * regions service endpoints end in amazonaws.com.cn. Both spellings are listed, so the condition
+ * holds whichever partition the (possibly unresolved) region belongs to.
+ */
+export function viaService(scope: Construct, service: string): string[] {
+  const region = Stack.of(scope).region;
+  return [`${service}.${region}.amazonaws.com`, `${service}.${region}.amazonaws.com.cn`];
 }

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aw
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -40,7 +41,19 @@ export interface EscalationProps {
   /** Where the failed-execution alarm notifies the operator, if anywhere beyond the console. */
   alarmTopic?: sns.ITopic;
   logRetention?: logs.RetentionDays;
+  /** CMK of the execution log group. */
+  logKey?: kms.IKey;
 }
+
+/**
+ * A task's time limit in the state machine, and the tasks function's own timeout below it: Step
+ * Functions retries a task only after the attempt it gave up on has really ended (a function
+ * timeout longer than the task timeout would let a retry run beside a still-running attempt).
+ */
+export const ESCALATION_TASK_TIMEOUT = Duration.seconds(60);
+export const ESCALATION_FUNCTION_TIMEOUT = Duration.seconds(50);
+/** An execution that outlives this is stopped (TIMED_OUT): the status-change rule marks the problem flowFailed. */
+export const ESCALATION_EXECUTION_TIMEOUT = Duration.days(120);
 
 /** State names are the contract with the local runner (infra/local/escalation.ts) and the tests. */
 export const ESCALATION_STATES = {
@@ -59,6 +72,10 @@ export class Escalation extends Construct {
   constructor(scope: Construct, id: string, props: EscalationProps) {
     super(scope, id);
     props.table?.grantReadWriteData(props.tasksFunction);
+    const fnTimeout = (props.tasksFunction as { timeout?: Duration }).timeout;
+    if (fnTimeout && fnTimeout.toSeconds() >= ESCALATION_TASK_TIMEOUT.toSeconds()) {
+      throw new Error(`escalation tasks function timeout ${fnTimeout.toSeconds()} s must be below the task timeout ${ESCALATION_TASK_TIMEOUT.toSeconds()} s`);
+    }
 
     const failed = new sfn.Fail(this, 'EscalationFailed', {
       error: 'EscalationFailed',
@@ -73,7 +90,7 @@ export class Escalation extends Construct {
         // The function's own reply is the result (the Resource is the function ARN itself).
         payloadResponseOnly: true,
         retryOnServiceExceptions: true,
-        taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
+        taskTimeout: sfn.Timeout.duration(ESCALATION_TASK_TIMEOUT),
         resultPath: '$.hold',
       });
       // Our own errors (a DynamoDB conflict, a throttle, a timeout): the steps are idempotent.
@@ -91,7 +108,7 @@ export class Escalation extends Construct {
       }),
       payloadResponseOnly: true,
       retryOnServiceExceptions: true,
-      taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
+      taskTimeout: sfn.Timeout.duration(ESCALATION_TASK_TIMEOUT),
       resultPath: '$.recorded',
     });
     recordFailure.addRetry({ errors: ['States.TaskFailed', 'States.Timeout'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3 });
@@ -137,6 +154,7 @@ export class Escalation extends Construct {
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      ...(props.logKey ? { encryptionKey: props.logKey } : {}),
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
@@ -145,6 +163,7 @@ export class Escalation extends Construct {
       definitionBody: sfn.DefinitionBody.fromChainable(route),
       comment: 'jiujinban problem escalation: county → city → province task force, by deadline (E3, E4)',
       tracingEnabled: true,
+      timeout: ESCALATION_EXECUTION_TIMEOUT,
       // Execution data carries only ids and levels, but keep it out of the logs all the same.
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });

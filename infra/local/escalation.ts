@@ -69,6 +69,9 @@ export function escalationAsl(): Record<string, unknown> {
   if (!sm) throw new Error('no state machine in the synthesized escalation stack');
   const def = resolveIntrinsics(sm.Properties.DefinitionString);
   cachedAsl = JSON.parse(typeof def === 'string' ? def : JSON.stringify(def)) as Record<string, unknown>;
+  // The execution limit (ESCALATION_EXECUTION_TIMEOUT, 120 days) is beyond Node's timer range
+  // (24.8 days: a longer setTimeout fires at once), and no local run lasts months: none locally.
+  delete cachedAsl.TimeoutSeconds;
   return structuredClone(cachedAsl);
 }
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnElement, CfnOutput, CfnParameter, CustomResource, Duration, RemovalPolicy, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnCondition, CfnElement, CfnOutput, CfnParameter, CfnRule, CustomResource, Fn, Duration, RemovalPolicy, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -20,29 +20,37 @@ import { DOMAIN_APIS } from '../../functions/routes';
 import { TABLE } from '../../shared/db/table';
 import type { DomainApi } from '../../shared/http/route';
 import { SCHEDULES, type ScheduleDef } from '../../shared/schedules';
-import { DomainFunction, FULL_ACCESS, type DomainAccess, type PlatformResources } from '../constructs/domain-function';
+import { DomainFunction, FULL_ACCESS, viaService, type PlatformResources, type TableScope } from '../constructs/domain-function';
+import { NO_ACCESS, type FunctionAccess } from '../../shared/http/route';
+import { Session } from '../../shared/db/entities/auth';
+import { authorizerAccess } from '../../functions/auth/api';
 import { JobSchedules } from './schedules';
-import { Escalation } from '../constructs/escalation';
+import { ESCALATION_FUNCTION_TIMEOUT, Escalation } from '../constructs/escalation';
+import { Operations } from '../constructs/operations';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { ParameterCheck } from '../constructs/parameter-check';
+import { ConsoleSite } from '../constructs/console-site';
 
 /** Methods of the not-found fallback routes: every method the API uses, never OPTIONS (preflights). */
 export const UNMATCHED_METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
+
+/** GB 11643 shape: area code, birth date 18xx–20xx, sequence, check digit (its value: the parameter check). */
+export const BOOTSTRAP_ID_PATTERN = '^[1-9][0-9]{5}(18|19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]$';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const defaultJobsEntry = (domain: string): string => join(PROJECT_ROOT, 'functions', domain, 'jobs.ts');
 
 /**
- * Least privilege per domain. Domains not listed get FULL_ACCESS (table read/write, PII key,
- * platform secret): nearly every domain reads or writes personal data.
+ * The authorizer's table access, narrower than `readWrite`: it reads the session and the account
+ * (one BatchGetItem) and touches only the session's lastSeenAt (UpdateItem on SESSION# partitions).
  */
-export const DOMAIN_ACCESS: Record<string, DomainAccess> = {
-  // /health and /openapi.json touch no data at all.
-  platform: { table: 'none', pii: false, secret: false },
-  // GET /me/todo reads cases, follow-ups, problems and account forms: names and masked data only.
-  todo: { table: 'read', pii: false, secret: false },
+export const AUTHORIZER_TABLE_SCOPE: TableScope = {
+  readActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+  write: { actions: ['dynamodb:UpdateItem'], leadingKeyPrefixes: [Session.key({ sid: '' }).pk] },
 };
-
-/** The authorizer reads session + account, touches the session's lastSeenAt (UpdateItem), verifies tokens (secret). */
-export const AUTHORIZER_ACCESS: DomainAccess = { table: 'readWrite', pii: false, secret: true };
 
 export interface JiujinbanStackProps extends StackProps {
   /** Default: functions/routes.ts DOMAIN_APIS. */
@@ -54,6 +62,8 @@ export interface JiujinbanStackProps extends StackProps {
   /** Browser origins allowed by CORS; empty = no CORS (same-origin clients only). */
   corsOrigins?: string[];
   throttle?: { rateLimit: number; burstLimit: number };
+  /** The console build to host (default web/dist when it exists; none = no console site). */
+  consoleAssetDir?: string;
   logRetention?: logs.RetentionDays;
 }
 
@@ -68,7 +78,12 @@ export class JiujinbanStack extends Stack {
   readonly table: dynamodb.Table;
   readonly tableKey: kms.Key;
   readonly piiKey: kms.Key;
-  readonly platformSecret: secretsmanager.Secret;
+  /** Session-token signing keys (kid, key, previous): rotated by infra/stacks/rotate-session-keys.ts. */
+  readonly sessionKeys: secretsmanager.Secret;
+  /** The blind-index key: never rotated (every index would have to be rebuilt). */
+  readonly blindIndexKey: secretsmanager.Secret;
+  /** CMK for the secrets, queues, log groups and buckets (the table and PII have their own). */
+  readonly opsKey: kms.Key;
   readonly api: apigwv2.HttpApi;
   readonly stage: apigwv2.HttpStage;
   /** One Lambda per domain of DOMAIN_APIS, by domain name. */
@@ -78,12 +93,18 @@ export class JiujinbanStack extends Stack {
   /** Large report files (CSV, XLSX), handed out by pre-signed links. */
   readonly reportFiles: s3.Bucket;
   readonly resources: PlatformResources;
+  /** Alarm topic, alarms, dashboard, backup plan. */
+  readonly operations: Operations;
+  /** The hosted web console, when a build exists. */
+  consoleSite?: ConsoleSite;
   private readonly jobFunctions = new Map<string, DomainFunction>();
   private readonly jobsEntry: (domain: string) => string;
+  private readonly domainApis: readonly DomainApi[];
 
   constructor(scope: Construct, id: string, props: JiujinbanStackProps = {}) {
     super(scope, id, props);
     const domainApis = props.domainApis ?? DOMAIN_APIS;
+    this.domainApis = domainApis;
     this.jobsEntry = props.jobsEntry ?? defaultJobsEntry;
 
     // ---- deploy-time parameters ------------------------------------------------------------
@@ -91,9 +112,10 @@ export class JiujinbanStack extends Stack {
       new CfnParameter(this, name, {
         type: 'String',
         noEcho: true,
-        allowedPattern: '^[0-9]{17}[0-9Xx]$',
-        constraintDescription: '18-character resident ID number (GB 11643)',
-        description: `Resident ID number of the province ${who}, created on the first deployment (api.md bootstrap). Validated (check digit) by the seed.`,
+        // Format and a plausible birth date here; the check digit in the parameter check below.
+        allowedPattern: BOOTSTRAP_ID_PATTERN,
+        constraintDescription: '18-character resident ID number (GB 11643): 6-digit area, birth date YYYYMMDD, 3 digits, check digit 0-9 or X',
+        description: `Resident ID number of the province ${who}, created on the first deployment (api.md bootstrap). Check digit validated before any resource is created.`,
       });
     const sysAdminId = idParam('BootstrapSysAdminIdNumber', 'system administrator (sys_admin)');
     const bizAdminId = idParam('BootstrapBizAdminIdNumber', 'business administrator (biz_admin)');
@@ -108,6 +130,46 @@ export class JiujinbanStack extends Stack {
       description: 'JSON Web Key Set (public keys only) of the e-SSC issuer, as one line of JSON: {"keys":[...]}.',
     });
 
+    const apiDomainName = new CfnParameter(this, 'ApiDomainName', {
+      type: 'String',
+      default: '',
+      allowedPattern: '^$|^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$',
+      description: 'Optional custom domain of the API (required in the China regions, with ICP recordal; docs/deploy.md). Empty = the execute-api address.',
+    });
+    const apiCertificateArn = new CfnParameter(this, 'ApiCertificateArn', {
+      type: 'String',
+      default: '',
+      allowedPattern: '^$|^arn:aws(-cn)?:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$',
+      description: 'ACM certificate (same region) of ApiDomainName; give both or neither.',
+    });
+    // CloudFormation rules run before any resource is created.
+    new CfnRule(this, 'BootstrapAdminsDiffer', {
+      assertions: [
+        {
+          assert: Fn.conditionNot(Fn.conditionEquals(sysAdminId.valueAsString, bizAdminId.valueAsString)),
+          assertDescription: 'The system and the business administrator must be two different people (two ID numbers).',
+        },
+        {
+          assert: Fn.conditionOr(
+            Fn.conditionAnd(Fn.conditionEquals(apiDomainName.valueAsString, ''), Fn.conditionEquals(apiCertificateArn.valueAsString, '')),
+            Fn.conditionAnd(Fn.conditionNot(Fn.conditionEquals(apiDomainName.valueAsString, '')), Fn.conditionNot(Fn.conditionEquals(apiCertificateArn.valueAsString, ''))),
+          ),
+          assertDescription: 'ApiDomainName and ApiCertificateArn: give both or neither.',
+        },
+      ],
+    });
+    // The check digit and the JWKS: a custom resource that every other resource waits for.
+    const parameterCheck = new ParameterCheck(this, 'ParameterCheck', {
+      entry: join(PROJECT_ROOT, 'infra', 'stacks', 'validate-handler.ts'),
+      parameters: {
+        BootstrapSysAdminIdNumber: sysAdminId,
+        BootstrapBizAdminIdNumber: bizAdminId,
+        EsscJwks: esscJwks,
+        ApiDomainName: apiDomainName,
+        ApiCertificateArn: apiCertificateArn,
+      },
+    });
+
     // ---- keys, secret, table ---------------------------------------------------------------
     this.tableKey = new kms.Key(this, 'TableKey', {
       description: 'jiujinban: at-rest encryption of the DynamoDB table',
@@ -119,17 +181,44 @@ export class JiujinbanStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.platformSecret = new secretsmanager.Secret(this, 'PlatformSecret', {
-      description: 'jiujinban: key material for session-token signing and blind indexes (generated, never in the template)',
+    this.opsKey = new kms.Key(this, 'OpsKey', {
+      description: 'jiujinban: at-rest encryption of secrets, queues, log groups, report and archive buckets',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch Logs encrypts our log groups with it (only log groups of this account and region).
+    this.opsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(`logs.${this.region}.${this.urlSuffix}`)],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*` } },
+      }),
+    );
+    this.sessionKeys = new secretsmanager.Secret(this, 'SessionKeys', {
+      description: 'jiujinban: session-token signing keys {kid, key, previous} (generated, never in the template; rotated)',
+      encryptionKey: this.opsKey,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ kid: 'k1' }),
+        generateStringKey: 'key',
+        passwordLength: 64,
+        excludePunctuation: true,
+        includeSpace: false,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.blindIndexKey = new secretsmanager.Secret(this, 'BlindIndexKey', {
+      description: 'jiujinban: blind-index key of ID numbers and phones (generated; NOT rotatable without re-indexing)',
+      encryptionKey: this.opsKey,
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(this.platformSecret).acknowledge({
+    Validations.of(this.blindIndexKey).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'Not auto-rotated on purpose: the blind-index key is derived from it, so a rotation without re-indexing every ' +
-        'person record would make all ID-number lookups miss, and would sign out every session. Rotation is a planned ' +
-        'operation (docs/deploy.md), not a timer.',
+        'Not rotated on purpose: every stored blind index (people, accounts, cases by applicant) is an HMAC under this key; ' +
+        'a new key makes every ID-number lookup miss until every record is re-indexed (docs/deploy.md, Keys). The session-' +
+        'signing keys, which can rotate, are a separate secret with a rotation schedule.',
     });
 
     this.table = new dynamodb.Table(this, 'Table', {
@@ -157,21 +246,44 @@ export class JiujinbanStack extends Stack {
       table: this.table,
       tableKey: this.tableKey,
       piiKey: this.piiKey,
-      platformSecret: this.platformSecret,
+      sessionKeys: this.sessionKeys,
+      blindIndexKey: this.blindIndexKey,
+      opsKey: this.opsKey,
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       // Names exactly as shared/config.ts reads them (test/infra checks through loadConfig).
       environment: {
         TABLE_NAME: this.table.tableName,
-        PII_KMS_KEY_ID: this.piiKey.keyArn,
-        PLATFORM_SECRET_ARN: this.platformSecret.secretArn,
         CORS_ORIGINS: corsOrigins.join(','),
         LOG_LEVEL: 'INFO',
       },
     };
 
+    // ---- session-key rotation: a new kid every 30 days; the previous key verifies one session lifetime
+    const rotator = new DomainFunction(this, 'RotateSessionKeys', {
+      entry: join(PROJECT_ROOT, 'infra', 'stacks', 'rotate-session-keys.ts'),
+      description: 'jiujinban: rotates the session-signing keys (new kid, previous kept for one session lifetime)',
+      resources: this.resources,
+      access: NO_ACCESS,
+      timeout: Duration.seconds(30),
+    });
+    this.sessionKeys.addRotationSchedule('Rotation', { rotationLambda: rotator.fn, automaticallyAfter: Duration.days(30) });
+    const opsKeyId = this.getLogicalId(this.opsKey.node.defaultChild as CfnElement);
+    Validations.of(rotator.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'secretsmanager:GetRandomPassword (the new key) and X-Ray segments support no resource-level permissions.',
+    });
+    for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
+      Validations.of(rotator.role).acknowledge({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: `aws-cdk-lib's rotation grant on the ops key (${opsKeyId}) of the one secret it rotates: Secrets Manager re-encrypts the new version under it.`,
+      });
+    }
+
     // ---- report files ----------------------------------------------------------------------
     this.reportFiles = new s3.Bucket(this, 'ReportFiles', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.opsKey,
+      bucketKeyEnabled: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       // Files are renderings of stored reports (R4 keeps the report itself in the table): a
@@ -192,7 +304,7 @@ export class JiujinbanStack extends Stack {
         entry,
         description: `jiujinban ${api.domain} API`,
         resources: this.resources,
-        access: DOMAIN_ACCESS[api.domain] ?? FULL_ACCESS,
+        access: api.access,
         timeout: Duration.seconds(15),
         // The e-SSC issuer keys matter only where card assertions are verified.
         environment: api.domain === 'auth' ? { ESSC_ISSUER: esscIssuer.valueAsString, ESSC_JWKS: esscJwks.valueAsString } : {},
@@ -203,13 +315,15 @@ export class JiujinbanStack extends Stack {
       entry: join(PROJECT_ROOT, 'functions', 'auth', 'authorizer.ts'),
       description: 'jiujinban HTTP API authorizer (token → session → account, every request)',
       resources: this.resources,
-      access: AUTHORIZER_ACCESS,
+      access: authorizerAccess,
+      tableScope: AUTHORIZER_TABLE_SCOPE,
       timeout: Duration.seconds(5),
     });
 
     // ---- HTTP API --------------------------------------------------------------------------
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
       retention: this.resources.logRetention,
+      encryptionKey: this.opsKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.api = new apigwv2.HttpApi(this, 'Api', {
@@ -320,7 +434,8 @@ export class JiujinbanStack extends Stack {
 
     // ---- seed (custom resource) ------------------------------------------------------------
     const bootstrap = new secretsmanager.Secret(this, 'BootstrapAdmins', {
-      description: 'jiujinban: ID numbers of the two province bootstrap admins (from NoEcho parameters; read by the seed)',
+      description: 'jiujinban: ID numbers of the two province bootstrap admins (from NoEcho parameters; read, then deleted, by the seed)',
+      encryptionKey: this.opsKey,
       secretObjectValue: {
         sysAdminId: SecretValue.cfnParameter(sysAdminId),
         bizAdminId: SecretValue.cfnParameter(bizAdminId),
@@ -340,8 +455,11 @@ export class JiujinbanStack extends Stack {
       copyDirs: [[join(PROJECT_ROOT, 'shared', 'seed', 'data'), 'data']],
     });
     bootstrap.grantRead(seedFn.role);
+    // The seed deletes the bootstrap secret once the accounts exist (the ID numbers live sealed in the table).
+    seedFn.role.addToPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:DeleteSecret'], resources: [bootstrap.secretArn] }));
     const seedProviderLogs = new logs.LogGroup(this, 'SeedProviderLogs', {
       retention: this.resources.logRetention,
+      encryptionKey: this.opsKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // Own role instead of the managed AWSLambdaBasicExecutionRole: logs to its own group only.
@@ -368,20 +486,94 @@ export class JiujinbanStack extends Stack {
     // ---- schedules -------------------------------------------------------------------------
     this.jobSchedules = new JobSchedules(this, 'Schedules', {
       schedules: props.schedules ?? SCHEDULES,
+      key: this.opsKey,
       target: (def) => this.jobFunction(def.domain, def.exportName).fn,
     });
     acknowledgeDeadLetterQueue(this.jobSchedules.deadLetterQueue, 'the job schedules (targets EventBridge Scheduler could not invoke)');
 
     // ---- problem escalation (functions/problems, infra/constructs/escalation.ts) --------------
     const problemsFn = this.functions.problems?.fn;
+    let escalation: Escalation | undefined;
     if (problemsFn) {
-      const escalation = new Escalation(this, 'Escalation', { tasksFunction: this.jobFunction('problems', 'escalationTask').fn, logRetention: this.resources.logRetention });
+      escalation = new Escalation(this, 'Escalation', {
+        tasksFunction: this.jobFunction('problems', 'escalationTask', undefined, ESCALATION_FUNCTION_TIMEOUT).fn,
+        logRetention: this.resources.logRetention,
+        logKey: this.opsKey,
+      });
       escalation.stateMachine.grantStartExecution(problemsFn);
       problemsFn.addEnvironment('ESCALATION_STATE_MACHINE_ARN', escalation.stateMachine.stateMachineArn);
+      // An execution that times out (or is stopped by hand) never reaches RecordFailure: its
+      // status-change event marks the problem flowFailed instead (functions/problems/tasks.ts).
+      new events.Rule(this, 'EscalationEnded', {
+        description: 'Escalation execution TIMED_OUT or ABORTED: mark the problem flowFailed',
+        eventPattern: {
+          source: ['aws.states'],
+          detailType: ['Step Functions Execution Status Change'],
+          detail: { status: ['TIMED_OUT', 'ABORTED'], stateMachineArn: [escalation.stateMachine.stateMachineArn] },
+        },
+        targets: [new eventsTargets.LambdaFunction(this.jobFunction('problems', 'escalationEnded', undefined, Duration.seconds(30)).fn, { retryAttempts: 3, maxEventAge: Duration.hours(6), deadLetterQueue: this.jobDeadLetters() })],
+      });
     }
 
+    // ---- alarms, dashboard, backup -----------------------------------------------------------
+    const monitored: Record<string, lambda.IFunction> = {};
+    for (const [domain, f] of Object.entries(this.functions)) monitored[domain] = f.fn;
+    for (const [key, f] of this.jobFunctions) monitored[`job-${key}`] = f.fn;
+    this.operations = new Operations(this, 'Operations', {
+      key: this.opsKey,
+      api: this.api,
+      stage: this.stage,
+      functions: monitored,
+      authorizer: this.authorizerFunction.fn,
+      deadLetterQueues: { Jobs: this.jobDeadLetters(), Schedules: this.jobSchedules.deadLetterQueue },
+      ...(escalation ? { stateMachine: escalation.stateMachine } : {}),
+      table: this.table,
+    });
+    if (escalation) {
+      escalation.failedExecutionsAlarm.addAlarmAction(new cwActions.SnsAction(this.operations.topic));
+      new CfnOutput(this, 'EscalationStateMachineArn', { value: escalation.stateMachine.stateMachineArn, description: 'Problem escalation state machine (Step Functions console: executions)' });
+    }
+    new CfnOutput(this, 'JobDeadLetterQueueUrl', { value: this.jobDeadLetters().queueUrl, description: 'DLQ: job invocations that failed after retries (runbook: JobsDeadLetters)' });
+    new CfnOutput(this, 'ScheduleDeadLetterQueueUrl', { value: this.jobSchedules.deadLetterQueue.queueUrl, description: 'DLQ: schedules Scheduler could not deliver (runbook: SchedulesDeadLetters)' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.topic.topicArn, description: 'SNS topic of every alarm' });
+    new CfnOutput(this, 'DashboardName', { value: this.operations.dashboard.dashboardName, description: 'CloudWatch dashboard' });
+
+    // ---- optional custom domain (China: required, with ICP recordal) -------------------------
+    const customDomain = new CfnCondition(this, 'HasApiDomain', { expression: Fn.conditionNot(Fn.conditionEquals(apiDomainName.valueAsString, '')) });
+    const domain = new apigwv2.CfnDomainName(this, 'ApiDomain', {
+      domainName: apiDomainName.valueAsString,
+      domainNameConfigurations: [{ certificateArn: apiCertificateArn.valueAsString, endpointType: 'REGIONAL', securityPolicy: 'TLS_1_2' }],
+    });
+    domain.cfnOptions.condition = customDomain;
+    // cfn-lint resolves the certificate parameter to its default '' (no ARN): the resource only
+    // exists when ApiDomainName is given, and the rule above then requires the certificate too.
+    domain.cfnOptions.metadata = { 'cfn-lint': { config: { ignore_checks: ['W1030'] } } };
+    const mapping = new apigwv2.CfnApiMapping(this, 'ApiDomainMapping', { apiId: this.api.apiId, domainName: domain.ref, stage: this.stage.stageName });
+    mapping.cfnOptions.condition = customDomain;
+    mapping.node.addDependency(this.stage);
+    const domainTarget = new CfnOutput(this, 'ApiDomainTarget', {
+      value: domain.attrRegionalDomainName,
+      description: 'DNS: point ApiDomainName (CNAME) at this name',
+    });
+    domainTarget.condition = customDomain;
+    new CfnOutput(this, 'ApiCustomUrl', {
+      value: Fn.conditionIf(customDomain.logicalId, `https://${apiDomainName.valueAsString}`, 'none').toString(),
+      description: 'Base URL of the API on its custom domain (none when ApiDomainName is empty)',
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Base URL of the HTTP API' });
+
+    // ---- the web console (CloudFront + private S3, infra/constructs/console-site.ts) -----------
+    const consoleDir = props.consoleAssetDir ?? join(PROJECT_ROOT, 'web', 'dist');
+    if (existsSync(join(consoleDir, 'index.html'))) {
+      // The API origin the console calls: the custom domain when one is given, else execute-api.
+      const apiBase = Fn.conditionIf(customDomain.logicalId, `https://${apiDomainName.valueAsString}`, this.api.apiEndpoint).toString();
+      this.consoleSite = new ConsoleSite(this, 'Console', { assetDir: consoleDir, apiUrl: apiBase });
+    }
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+
+    // Last: everything created above waits for the parameter check.
+    parameterCheck.guardStack();
   }
 
   /**
@@ -393,7 +585,8 @@ export class JiujinbanStack extends Stack {
   jobDeadLetters(): sqs.Queue {
     if (!this.jobDlq) {
       this.jobDlq = new sqs.Queue(this, 'JobDeadLetters', {
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: this.opsKey,
         enforceSSL: true,
         retentionPeriod: Duration.days(14),
       });
@@ -402,7 +595,12 @@ export class JiujinbanStack extends Stack {
     return this.jobDlq;
   }
 
-  jobFunction(domain: string, exportName: string, access: DomainAccess = DOMAIN_ACCESS[domain] ?? FULL_ACCESS): DomainFunction {
+  /** A job's access, as declared beside its domain's routes (DomainApi.jobs). */
+  private jobAccess(domain: string, exportName: string): FunctionAccess {
+    return this.domainApis.find((a) => a.domain === domain)?.jobs?.[exportName] ?? NO_ACCESS;
+  }
+
+  jobFunction(domain: string, exportName: string, access: FunctionAccess = this.jobAccess(domain, exportName), timeout: Duration = Duration.minutes(5)): DomainFunction {
     const key = `${domain}.${exportName}`;
     let fn = this.jobFunctions.get(key);
     if (!fn) {
@@ -414,7 +612,7 @@ export class JiujinbanStack extends Stack {
         description: `jiujinban job ${key}`,
         resources: this.resources,
         access,
-        timeout: Duration.minutes(5),
+        timeout,
         memorySize: 1024,
         // Scheduler and Step Functions invoke asynchronously: a job that keeps failing lands here.
         deadLetterQueue: this.jobDeadLetters(),
@@ -429,6 +627,10 @@ export class JiujinbanStack extends Stack {
   private grantReportFiles(fn: DomainFunction): void {
     // Exactly the two object actions a pre-signed upload-then-link needs, no wildcard actions.
     fn.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [this.reportFiles.arnForObjects('reports/*')] }));
+    // The bucket is encrypted with the ops CMK (SSE-KMS, bucket key): only through S3.
+    fn.fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.opsKey.keyArn], conditions: { StringEquals: { 'kms:ViaService': viaService(this, 's3') } } }),
+    );
     const bucketId = this.getLogicalId(this.reportFiles.node.defaultChild as CfnElement);
     Validations.of(fn.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/reports/*]`,

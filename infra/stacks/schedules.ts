@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -11,6 +12,8 @@ export interface JobSchedulesProps {
   schedules: readonly ScheduleDef[];
   /** The Lambda that runs functions/<domain>/jobs.ts export <exportName>. */
   target: (def: ScheduleDef) => lambda.IFunction;
+  /** CMK of the dead-letter queue (the stack passes its ops key; default SQS-managed). */
+  key?: kms.IKey;
 }
 
 /**
@@ -31,7 +34,7 @@ export class JobSchedules extends Construct {
     }
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      ...(props.key ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.key } : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
@@ -39,7 +42,9 @@ export class JobSchedules extends Construct {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
       description: 'EventBridge Scheduler: invoke the job Lambdas, dead-letter failures',
     });
-    this.deadLetterQueue.grantSendMessages(this.role);
+    // Enumerated instead of grantSendMessages (whose KMS grant carries wildcard actions).
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }));
+    if (props.key) this.role.addToPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.key.keyArn] }));
 
     const granted = new Set<lambda.IFunction>();
     for (const def of props.schedules) {

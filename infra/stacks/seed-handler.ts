@@ -1,10 +1,11 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DeleteSecretCommand, GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { clock } from '../../shared/clock';
 import { config } from '../../shared/config';
 import { logger } from '../../shared/log';
 import { idNumberProblem, normalizeIdNumber } from '../../shared/security/pii';
 import { seedBaseline } from '../../shared/seed/seed';
+import { traced } from '../../shared/trace';
 
 /**
  * Deploy-time seed (custom resource, onEvent of a custom-resources Provider): the region tree,
@@ -12,8 +13,10 @@ import { seedBaseline } from '../../shared/seed/seed';
  * The bootstrap ID numbers arrive in a Secrets Manager secret (filled from NoEcho parameters);
  * the event carries only the secret's ARN, because the Provider framework logs every event.
  * seedBaseline is idempotent (one mark per step), so Update re-runs it safely; Delete keeps data.
+ * Once the seed has run, the bootstrap secret is deleted (no recovery window): the two ID numbers
+ * are needed once and then only live sealed in the table. A later run without it has nothing to do.
  */
-const sm = new SecretsManagerClient({ region: config().region });
+const sm = traced(new SecretsManagerClient({ region: config().region }));
 const PHYSICAL_ID = 'jiujinban-seed-baseline';
 
 interface BootstrapIds {
@@ -25,7 +28,14 @@ export const handler = async (event: CloudFormationCustomResourceEvent): Promise
   if (event.RequestType === 'Delete') return { PhysicalResourceId: PHYSICAL_ID };
   const secretArn = event.ResourceProperties.BootstrapSecretArn as string | undefined;
   if (!secretArn) throw new Error('BootstrapSecretArn missing');
-  const secret = await sm.send(new GetSecretValueCommand({ SecretId: secretArn }));
+  let secret;
+  try {
+    secret = await sm.send(new GetSecretValueCommand({ SecretId: secretArn }));
+  } catch (err) {
+    if (!(err instanceof ResourceNotFoundException)) throw err;
+    logger.info('bootstrap secret already deleted: the seed ran before');
+    return { PhysicalResourceId: PHYSICAL_ID, Data: { steps: '0' } };
+  }
   const ids = JSON.parse(secret.SecretString ?? '{}') as Partial<BootstrapIds>;
   const now = clock.now();
   const checked: BootstrapIds = { sysAdminId: '', bizAdminId: '' };
@@ -38,6 +48,7 @@ export const handler = async (event: CloudFormationCustomResourceEvent): Promise
   }
   if (checked.sysAdminId === checked.bizAdminId) throw new Error('the two bootstrap admins must be different people');
   const done = await seedBaseline({ ...checked, now });
-  logger.info('seed finished', { steps: done.length });
+  await sm.send(new DeleteSecretCommand({ SecretId: secretArn, ForceDeleteWithoutRecovery: true }));
+  logger.info('seed finished; bootstrap secret deleted', { steps: done.length });
   return { PhysicalResourceId: PHYSICAL_ID, Data: { steps: String(done.length) } };
 };

@@ -1,10 +1,10 @@
-import { BatchGetCommand, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client';
 import type { Key } from './entities';
 import type { IndexName } from './table';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { BadRequest } from '../http/errors';
-import { keyRing } from '../security/keys';
+import { CursorKey, type CursorKeyAttrs } from './entities/platform';
 import { currentScope } from './request-scope';
 
 /** GetItem by key; strongly consistent reads where a write just happened matter. */
@@ -52,9 +52,36 @@ const skAttr = (index?: IndexName) => (index ? `${index}sk` : 'sk');
 
 const badCursor = () => new BadRequest('cursor: 无效的分页游标', [{ field: 'cursor', message: '无效的分页游标' }]);
 
-let cursorKey: Buffer | undefined;
-async function cursorMacKey(): Promise<Buffer> {
-  cursorKey ??= createHmac('sha256', (await keyRing()).blindIndexKey).update('cursor-mac-v1').digest();
+let cursorKey: Promise<Buffer> | undefined;
+async function loadCursorKey(): Promise<Buffer> {
+  const key = CursorKey.key({});
+  let found = await getItem<CursorKeyAttrs>(key, true);
+  if (!found) {
+    // First use on a table the seed has not prepared (tests): whoever writes first wins.
+    await db()
+      .send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: CursorKey.item({ key: randomBytes(32).toString('base64'), createdAt: new Date().toISOString() }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      )
+      .catch((err: unknown) => {
+        if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+      });
+    found = await getItem<CursorKeyAttrs>(key, true);
+  }
+  if (!found) throw new Error('cursor key missing');
+  return createHmac('sha256', Buffer.from(found.key, 'base64')).update('cursor-mac-v1').digest();
+}
+/** The seed makes the key before any function pages, so read-only functions never need to write it. */
+export const ensureCursorKey = async (): Promise<void> => void (await cursorMacKey());
+
+function cursorMacKey(): Promise<Buffer> {
+  cursorKey ??= loadCursorKey().catch((err: unknown) => {
+    cursorKey = undefined; // a failed read (table unreachable) is tried again next time
+    throw err;
+  });
   return cursorKey;
 }
 

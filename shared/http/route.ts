@@ -40,14 +40,39 @@ export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodT
   return spec;
 }
 
-/** A domain's API: its name (= its Lambda) and its routes by operation id. */
+/**
+ * What a function's code uses, and so all its role is granted (infra/constructs/domain-function.ts).
+ * Declared beside the routes; test/infra/access.test.ts checks each declaration against the code
+ * that is bundled (a module that is used but not declared, or declared but not used, fails).
+ * `table`: none, read (Get/BatchGet/Query) or readWrite (plus Put/Update/Delete/BatchWrite).
+ * `pii`: seals or unseals personal data (the PII key). `blindIndex`: looks people up by ID number
+ * (the blind-index key). `sessionKeys`: signs or verifies session tokens (the signing keys).
+ */
+export interface FunctionAccess {
+  table: 'none' | 'read' | 'readWrite';
+  pii?: boolean;
+  blindIndex?: boolean;
+  sessionKeys?: boolean;
+}
+export const NO_ACCESS: FunctionAccess = { table: 'none' };
+
+/** A domain's API: its name (= its Lambda), its routes by operation id, and what its code uses. */
 export interface DomainApi<R extends Record<string, RouteSpec> = Record<string, RouteSpec>> {
   domain: string;
   routes: R;
+  /** The API function's access (default: none). */
+  access: FunctionAccess;
+  /** Access of each job export of functions/<domain>/jobs.ts, by export name. */
+  jobs?: Record<string, FunctionAccess>;
 }
 
-export function defineApi<R extends Record<string, RouteSpec>>(domain: string, routes: R): DomainApi<R> {
-  return { domain, routes };
+export function defineApi<R extends Record<string, RouteSpec>>(
+  domain: string,
+  routes: R,
+  access: FunctionAccess = NO_ACCESS,
+  jobs?: Record<string, FunctionAccess>,
+): DomainApi<R> {
+  return { domain, routes, access, ...(jobs ? { jobs } : {}) };
 }
 
 /** API Gateway route key, e.g. "POST /cases/{id}/submit". */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SignJWT, generateKeyPair, exportJWK } from 'jose';
 import { blindIndex, seal, unseal } from './crypto';
-import { keyRing } from './keys';
+import { signingKeys } from './signing-keys';
 import { signSessionToken, verifySessionToken, TOKEN_AUDIENCE, TOKEN_ISSUER } from './tokens';
 
 describe('sealing personal data', () => {
@@ -39,7 +39,7 @@ describe('session tokens', () => {
   });
 
   it('is pinned to HS256 and our issuer: alg none, another issuer and key confusion are refused', async () => {
-    const { tokenSigningKey } = await keyRing();
+    const tokenSigningKey = (await signingKeys()).current.key;
     const claims = { sid: 's1', ep: 1 };
     const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(
       JSON.stringify({ ...claims, sub: 'a1', iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, iat: 1, exp: 4_000_000_000 }),

@@ -1,5 +1,5 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { keyRing } from './keys';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { dataKeys } from './data-keys';
 import { maskIdNumber, maskPhone } from './pii';
 
 /**
@@ -8,7 +8,7 @@ import { maskIdNumber, maskPhone } from './pii';
  * v1.<keyId>.<iv>.<ciphertext+tag>, all base64url.
  */
 export async function seal(plain: string): Promise<string> {
-  const { id, key } = await (await keyRing()).currentDataKey();
+  const { id, key } = await (await dataKeys()).currentDataKey();
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);
@@ -18,21 +18,15 @@ export async function seal(plain: string): Promise<string> {
 export async function unseal(sealed: string): Promise<string> {
   const [v, id, ivB64, ctB64] = sealed.split('.');
   if (v !== 'v1' || !id || !ivB64 || !ctB64) throw new Error('not a sealed value');
-  const key = await (await keyRing()).dataKeyById(id);
+  const key = await (await dataKeys()).dataKeyById(id);
   const data = Buffer.from(ctB64, 'base64url');
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(ivB64, 'base64url'));
   decipher.setAuthTag(data.subarray(data.length - 16));
   return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString('utf8');
 }
 
-/**
- * Keyed hash (HMAC-SHA256) of a normalized value: the blind index that lets us look up a person
- * by ID number without storing it in clear. `purpose` keeps indexes of different fields apart.
- */
-export async function blindIndex(purpose: 'id' | 'phone', value: string): Promise<string> {
-  const { blindIndexKey } = await keyRing();
-  return createHmac('sha256', blindIndexKey).update(`${purpose}:${value}`).digest('base64url');
-}
+/** The blind index lives in its own module (its own key and grant); re-exported for its callers. */
+export { blindIndex } from './blind-index';
 
 /** A person as every record keeps them (S2): name in clear, ID number and phone sealed and masked. */
 export interface SealedPerson {

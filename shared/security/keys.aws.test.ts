@@ -20,7 +20,7 @@ const saved = { ...process.env };
 beforeAll(() => {
   process.env.JJB_LOCAL_MODE = '0';
   process.env.PII_KMS_KEY_ID = 'arn:aws:kms:cn-north-1:111122223333:key/pii';
-  process.env.PLATFORM_SECRET_ARN = 'arn:aws:secretsmanager:cn-north-1:111122223333:secret:platform';
+  process.env.BLIND_INDEX_SECRET_ARN = 'arn:aws:secretsmanager:cn-north-1:111122223333:secret:blind-index';
   resetConfig();
   resetKeyRing();
   kms.on(GenerateDataKeyCommand).resolves({ Plaintext: dataKey, CiphertextBlob: wrapped });
@@ -35,7 +35,7 @@ afterAll(() => {
   sm.restore();
 });
 
-describe('deployed key ring (KMS envelope, platform secret)', () => {
+describe('deployed key ring (KMS envelope, blind-index secret)', () => {
   it('asks KMS for one data key per container and stores only its wrapped form beside the ciphertext', async () => {
     // Act
     const a = await seal('141033199001010012');
@@ -59,10 +59,11 @@ describe('deployed key ring (KMS envelope, platform secret)', () => {
     expect(Buffer.from(kms.commandCalls(DecryptCommand)[0]!.args[0].input.CiphertextBlob!).equals(wrapped)).toBe(true);
   });
 
-  it('derives the blind-index key from the platform secret: stable across containers', async () => {
+  it('derives the blind-index key from its own secret: stable across containers', async () => {
     const first = await blindIndex('id', '141033199001010012');
     resetKeyRing();
     expect(await blindIndex('id', '141033199001010012')).toBe(first);
     expect(sm.commandCalls(GetSecretValueCommand).length).toBeGreaterThanOrEqual(2);
+    expect(sm.commandCalls(GetSecretValueCommand).every((c) => c.args[0].input.SecretId === process.env.BLIND_INDEX_SECRET_ARN)).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import { keyRing } from './keys';
+import { SignJWT, decodeProtectedHeader, jwtVerify, errors as joseErrors } from 'jose';
+import { signingKeys } from './signing-keys';
 import { epochSeconds } from '../clock';
 
 /** Session tokens: HS256 only, our issuer and audience only; the session item holds the rest. */
@@ -16,22 +16,25 @@ export interface TokenClaims {
 }
 
 export async function signSessionToken(claims: TokenClaims, now: Date, expiresAt: Date): Promise<string> {
-  const { tokenSigningKey } = await keyRing();
+  const { current } = await signingKeys();
   return new SignJWT({ sid: claims.sid, ep: claims.ep })
-    .setProtectedHeader({ alg: ALG, typ: 'JWT' })
+    .setProtectedHeader({ alg: ALG, typ: 'JWT', kid: current.kid })
     .setIssuer(TOKEN_ISSUER)
     .setAudience(TOKEN_AUDIENCE)
     .setSubject(claims.sub)
     .setIssuedAt(epochSeconds(now))
     .setExpirationTime(epochSeconds(expiresAt))
-    .sign(tokenSigningKey);
+    .sign(current.key);
 }
 
 /** Verifies signature, algorithm, issuer, audience and expiry; undefined for any bad token. */
 export async function verifySessionToken(token: string, now: Date): Promise<TokenClaims | undefined> {
-  const { tokenSigningKey } = await keyRing();
   try {
-    const { payload } = await jwtVerify(token, tokenSigningKey, {
+    const kid = decodeProtectedHeader(token).kid;
+    // An unknown kid: the keys may have rotated since this container read them.
+    const key = (await signingKeys()).verifier(kid, now) ?? (await signingKeys(true)).verifier(kid, now);
+    if (!key) return undefined;
+    const { payload } = await jwtVerify(token, key, {
       algorithms: [ALG],
       issuer: TOKEN_ISSUER,
       audience: TOKEN_AUDIENCE,

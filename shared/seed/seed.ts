@@ -1,6 +1,6 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '../db/client';
-import { getItem } from '../db/store';
+import { ensureCursorKey, getItem } from '../db/store';
 import { Tx } from '../db/tx';
 import {
   Account,
@@ -90,6 +90,7 @@ export interface SeedOptions {
 export async function seedBaseline(opts: SeedOptions): Promise<string[]> {
   const ctx = systemCtx('seed', opts.now);
   const done: string[] = [];
+  await ensureCursorKey();
   const regions = loadRegions();
   if (await once('regions', ctx, async () => {
     await batchPut(regions.map((r) => Region.item(r)));

@@ -37,9 +37,11 @@ export interface OpLogAttrs {
   before?: unknown;
   after?: unknown;
 }
+/** Every operation-log partition key starts so (the IAM Deny on log partitions and the stream archive key on it). */
+export const OP_LOG_PK_PREFIX = 'LOG#';
 export const OpLog = defineEntity<OpLogAttrs, { targetType: string; targetId: string; id: string }>({
   type: 'OpLog',
-  key: ({ targetType, targetId, id }) => ({ pk: `LOG#${targetType}#${targetId}`, sk: `LOG#${id}` }),
+  key: ({ targetType, targetId, id }) => ({ pk: `${OP_LOG_PK_PREFIX}${targetType}#${targetId}`, sk: `LOG#${id}` }),
   // AP: log by actor → gsi1; log by county and time → gsi2 (the admins' audit view)
   indexes: (l) => ({
     gsi1pk: `LOG_ACTOR#${l.actorId}`,
@@ -81,4 +83,19 @@ export const IdempotencyRecord = defineEntity<IdempotencyRecordAttrs, { keyHash:
 export const HealthProbe = defineEntity<Record<string, never>, Record<string, never>>({
   type: 'HealthProbe',
   key: () => ({ pk: 'HEALTH', sk: 'HEALTH' }),
+});
+
+/**
+ * The key that MACs pagination cursors. It only has to stay secret from clients (a cursor is a
+ * position in a query the caller may run anyway), so it lives in the table, encrypted at rest
+ * like everything there, and needs no KMS or secret grant: every function that pages can read it.
+ * Written once (seed, or the first page handed out), never changed.
+ */
+export interface CursorKeyAttrs {
+  key: string;
+  createdAt: string;
+}
+export const CursorKey = defineEntity<CursorKeyAttrs, object>({
+  type: 'CursorKey',
+  key: () => ({ pk: 'PLATFORM', sk: 'CURSOR_KEY' }),
 });
