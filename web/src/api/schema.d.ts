@@ -650,6 +650,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/todo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的待办：按角色给出件数（至多计 100）与最紧急的前 5 项——操作员：待补正、待办结、本人超期办件、本点差评回访、已答复待确认的问题；县级审核员：待审、超期待审、全县回访、我承办的问题；管理员：待审批、待开通账号、待配置角色的申请单 */
+        get: operations["myTodo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -1720,12 +1737,14 @@ export interface components {
         };
         QrSessionCreated: {
             expiresAt: string;
+            idleSeconds?: number;
             qrContent: string;
             sessionId: string;
         };
         QrSessionStatus: {
             account?: components["schemas"]["Me"];
             expiresAt?: string;
+            idleSeconds?: number;
             /** @enum {string} */
             status: "pending" | "confirmed" | "consumed" | "expired";
             token?: string;
@@ -1785,6 +1804,138 @@ export interface components {
              * @enum {string}
              */
             type: "weekly" | "monthly" | "quarterly";
+        };
+        Todo: {
+            accountRequests?: {
+                toCreate?: {
+                    count: number;
+                    items: {
+                        filedAt: string;
+                        id: string;
+                        kind: string;
+                        personName: string;
+                        regionCode: string;
+                        roles: string[];
+                    }[];
+                    more: boolean;
+                };
+                toDecide?: {
+                    count: number;
+                    items: {
+                        filedAt: string;
+                        id: string;
+                        kind: string;
+                        personName: string;
+                        regionCode: string;
+                        roles: string[];
+                    }[];
+                    more: boolean;
+                };
+                toLinkRoles?: {
+                    count: number;
+                    items: {
+                        filedAt: string;
+                        id: string;
+                        kind: string;
+                        personName: string;
+                        regionCode: string;
+                        roles: string[];
+                    }[];
+                    more: boolean;
+                };
+            };
+            cases?: {
+                overdue?: {
+                    count: number;
+                    items: {
+                        applicantName: string;
+                        dueDate: string;
+                        id: string;
+                        itemName: string;
+                        number: string;
+                        pointName: string;
+                        status: string;
+                    }[];
+                    more: boolean;
+                };
+                toComplete?: {
+                    count: number;
+                    items: {
+                        applicantName: string;
+                        dueDate: string;
+                        id: string;
+                        itemName: string;
+                        number: string;
+                        pointName: string;
+                        status: string;
+                    }[];
+                    more: boolean;
+                };
+                toReview?: {
+                    count: number;
+                    items: {
+                        applicantName: string;
+                        dueDate: string;
+                        id: string;
+                        itemName: string;
+                        number: string;
+                        pointName: string;
+                        status: string;
+                    }[];
+                    more: boolean;
+                };
+                toSupplement?: {
+                    count: number;
+                    items: {
+                        applicantName: string;
+                        dueDate: string;
+                        id: string;
+                        itemName: string;
+                        number: string;
+                        pointName: string;
+                        status: string;
+                    }[];
+                    more: boolean;
+                };
+            };
+            followUps?: {
+                count: number;
+                items: {
+                    caseId: string;
+                    id: string;
+                    openedAt: string;
+                    pointId: string;
+                    reason?: string;
+                    score: number;
+                }[];
+                more: boolean;
+            };
+            problems?: {
+                answered?: {
+                    count: number;
+                    items: {
+                        category: string;
+                        deadline: string;
+                        description: string;
+                        id: string;
+                        number: string;
+                        status: string;
+                    }[];
+                    more: boolean;
+                };
+                held?: {
+                    count: number;
+                    items: {
+                        category: string;
+                        deadline: string;
+                        description: string;
+                        id: string;
+                        number: string;
+                        status: string;
+                    }[];
+                    more: boolean;
+                };
+            };
         };
     };
     responses: never;
@@ -5540,6 +5691,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description invalid input; every bad field is named in details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown or out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description state conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    myTodo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Todo"];
                 };
             };
             /** @description invalid input; every bad field is named in details */
