@@ -379,5 +379,6 @@ describe('deploy-time seed', () => {
     const dir = assetDir(seedFn);
     expect(existsSync(join(dir, 'data', 'pu-county-regions.csv'))).toBe(true);
     expect(existsSync(join(dir, 'data', 'service-catalog.csv'))).toBe(true);
+    expect(existsSync(join(dir, 'data', 'catalog-details.json'))).toBe(true);
   });
 });
