@@ -78,6 +78,16 @@ async function main() {
     console.table(scaling.map(({ calls: _c, ...r }) => r));
     result.reportScaling = scaling;
   }
+  if (process.env.BENCH_SKIP_CONSOLE !== '1') {
+    // The web console over an emulated village link, in its own process (its own DynamoDB Local and Chromium).
+    const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'console.ts')], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    const line = child.stdout.split('\n').find((l) => l.startsWith('BENCH_JSON '));
+    if (!line) throw new Error(`console bench failed: ${child.stderr.slice(-2000)}`);
+    const consoleBench = JSON.parse(line.slice('BENCH_JSON '.length)) as { link: string; rows: Record<string, unknown>[] };
+    console.log(`\nWeb console: JS+CSS gzip per screen (budget ≤ 350 KB) and time to usable over ${consoleBench.link} (goal ≤ 3 s cold, ≤ 1 s warm)`);
+    console.table(consoleBench.rows);
+    result.console = consoleBench;
+  }
   mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
   const file = join(import.meta.dirname, 'results', `${started.toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(result, null, 2));

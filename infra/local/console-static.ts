@@ -2,6 +2,7 @@ import { createReadStream, existsSync, readFileSync, readdirSync, statSync } fro
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { config } from '../../shared/config';
 
 /**
@@ -75,6 +76,16 @@ export async function ensureConsoleBuilt(opts: { quiet?: boolean } = {}): Promis
   return 'built';
 }
 
+const gzipCache = new Map<string, { mtime: number; body: Buffer }>();
+function gzipped(file: string): Buffer {
+  const mtime = statSync(file).mtimeMs;
+  const hit = gzipCache.get(file);
+  if (hit?.mtime === mtime) return hit.body;
+  const body = gzipSync(readFileSync(file));
+  gzipCache.set(file, { mtime, body });
+  return body;
+}
+
 let indexCache: { mtime: number; html: string } | undefined;
 function indexHtml(): string | undefined {
   const file = join(CONSOLE_DIST, 'index.html');
@@ -104,12 +115,16 @@ export function serveConsole(req: IncomingMessage, res: ServerResponse): boolean
   const head = req.method === 'HEAD';
   if (pathname !== '/' && (file === root || file.startsWith(root + sep)) && existsSync(file) && statSync(file).isFile()) {
     const immutable = pathname.startsWith('/assets/');
-    res.writeHead(200, {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'content-length': statSync(file).size,
-      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-      ...consoleSecurityHeaders(),
-    });
+    const type = TYPES[extname(file)] ?? 'application/octet-stream';
+    const headers = { 'content-type': type, 'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache', vary: 'accept-encoding', ...consoleSecurityHeaders() };
+    // Compressed as CloudFront would send it: a village link pays for bytes on the wire.
+    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) && /javascript|css|json|svg|html/.test(type)) {
+      const body = gzipped(file);
+      res.writeHead(200, { ...headers, 'content-encoding': 'gzip', 'content-length': body.length });
+      res.end(head ? undefined : body);
+      return true;
+    }
+    res.writeHead(200, { ...headers, 'content-length': statSync(file).size });
     if (head) res.end();
     else createReadStream(file).pipe(res);
     return true;

@@ -26,6 +26,8 @@ async function main(): Promise<void> {
 
   const table = await ensureTable(dynamoLocal.endpoint, config().tableName);
   const seeded = await seedBaseline({ sysAdminId: config().bootstrapSysAdminId, bizAdminId: config().bootstrapBizAdminId, now: new Date() });
+  const { seedLocalDemo } = await import('./demo');
+  seeded.push(...(process.env.JJB_LOCAL_DEMO === '0' ? [] : await seedLocalDemo()));
   const { ensureConsoleBuilt } = await import('./console-static');
   const consoleBuild = await ensureConsoleBuilt();
   const api = await startLocalApi({ port: PORT, host: process.env.HOST ?? '127.0.0.1', serveConsole: true });
@@ -48,6 +50,8 @@ Log in as the province system admin (QR login, the card app played by /dev/card-
   TOKEN=$(curl -s ${base}/auth/qr-sessions/$SID | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')
   curl -s ${base}/me -H "authorization: Bearer $TOKEN"
 (the business admin: ${config().bootstrapBizAdminId})
+In the console (模拟扫码): demo clerk 141033198501010019, demo reviewer 141033198202020014, a citizen
+141033195603120020 on the kiosk http://localhost:${PORT}/kiosk?terminal=KIOSK-DEMO-0001 (JJB_LOCAL_DEMO=0: no demo data).
 Ctrl-C stops the API and DynamoDB Local; the data stays for the next start.
 `);
 

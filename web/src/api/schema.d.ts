@@ -1122,7 +1122,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 当前版本服务事项目录（40项），可按类别筛选 */
+        /** 当前版本服务事项目录（40项），可按类别筛选；?limit=&cursor= 分页 */
         get: operations["listCatalogItems"];
         put?: never;
         post?: never;
@@ -1411,6 +1411,16 @@ export interface components {
         AccountAudit: {
             asOf: string;
             builtAt: string;
+            /** @description 本月被拒绝的利益冲突操作：受理、办理或审核本人为申请人的办件（此项出现前保存的报告没有） */
+            conflictOfInterestAttempts?: {
+                accountId: string;
+                /** @enum {string} */
+                action: "accept" | "handle" | "review";
+                at: string;
+                caseId?: string;
+                name: string;
+                regionCode: string;
+            }[];
             deregisteredThisMonth: {
                 accountId: string;
                 detail?: string;
@@ -1915,6 +1925,32 @@ export interface components {
                 message: string;
             };
         };
+        Expenditure: {
+            amountFen: number;
+            /** @description 本笔支出后的服务点余额（分） */
+            balanceFen: number;
+            /** @enum {string} */
+            category: "network" | "publicity";
+            date: string;
+            id: string;
+            note?: string;
+            pointId: string;
+            recordedAt: string;
+            recordedBy: string;
+            voucherNumber: string;
+            year: number;
+        };
+        FundAllocation: {
+            allocatedAt: string;
+            allocatedBy: string;
+            alreadyAllocated: boolean;
+            countyCode: string;
+            perPointFen: number;
+            pointCount: number;
+            receivedOn: string;
+            totalFen: number;
+            year: number;
+        };
         Inspection: {
             baseStandard?: {
                 computer: boolean;
@@ -1924,6 +1960,7 @@ export interface components {
                 office: boolean;
                 publicBoard: boolean;
                 staff: {
+                    /** @example 阿依古丽·买买提 */
                     name: string;
                     /** @enum {string} */
                     type: "full_time" | "part_time";
@@ -2032,6 +2069,7 @@ export interface components {
                 office: boolean;
                 publicBoard: boolean;
                 staff: {
+                    /** @example 阿依古丽·买买提 */
                     name: string;
                     /** @enum {string} */
                     type: "full_time" | "part_time";
@@ -2712,6 +2750,7 @@ export interface operations {
                          * @example 140000197508080017
                          */
                         idNumber: string;
+                        /** @example 阿依古丽·买买提 */
                         name: string;
                         /** @example 13912345678 */
                         phone: string;
@@ -4409,6 +4448,7 @@ export interface operations {
                          * @example 140000197508080017
                          */
                         idNumber?: string;
+                        /** @example 阿依古丽·买买提 */
                         name: string;
                         /** @example 13912345678 */
                         phone: string;
@@ -4424,6 +4464,7 @@ export interface operations {
                          * @example 140000197508080017
                          */
                         idNumber: string;
+                        /** @example 阿依古丽·买买提 */
                         name: string;
                         /** @example 13912345678 */
                         phone: string;
@@ -6146,7 +6187,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["FundAllocation"];
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -6244,7 +6285,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Expenditure"];
                 };
             };
             /** @description invalid input; every bad field is named in details */
@@ -7554,6 +7595,7 @@ export interface operations {
                     office: boolean;
                     publicBoard: boolean;
                     staff: {
+                        /** @example 阿依古丽·买买提 */
                         name: string;
                         /** @enum {string} */
                         type: "full_time" | "part_time";
@@ -7939,6 +7981,7 @@ export interface operations {
                         office: boolean;
                         publicBoard: boolean;
                         staff: {
+                            /** @example 阿依古丽·买买提 */
                             name: string;
                             /** @enum {string} */
                             type: "full_time" | "part_time";
@@ -9446,6 +9489,8 @@ export interface operations {
         parameters: {
             query?: {
                 category?: string;
+                cursor?: string;
+                limit?: number;
             };
             header?: never;
             path?: never;
