@@ -30,7 +30,9 @@ import { Operations } from '../constructs/operations';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambdaEventSources from 'aws-cdk-lib/aws-lambda-event-sources';
+import { OP_LOG_PK_PREFIX } from '../../shared/db/entities/platform';
 import { ParameterCheck } from '../constructs/parameter-check';
 import { ConsoleSite } from '../constructs/console-site';
 
@@ -97,6 +99,8 @@ export class JiujinbanStack extends Stack {
   readonly operations: Operations;
   /** The hosted web console, when a build exists. */
   consoleSite?: ConsoleSite;
+  /** Operation-log archive: S3 Object Lock, compliance mode. */
+  readonly opLogArchive: s3.Bucket;
   private readonly jobFunctions = new Map<string, DomainFunction>();
   private readonly jobsEntry: (domain: string) => string;
   private readonly domainApis: readonly DomainApi[];
@@ -230,6 +234,8 @@ export class JiujinbanStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       timeToLiveAttribute: TABLE.timeToLiveAttribute,
+      // The op-log archive reads log items from the stream (old images too: an edit is evidence).
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const g of TABLE.globalIndexes) {
@@ -515,10 +521,67 @@ export class JiujinbanStack extends Stack {
       });
     }
 
+    // ---- op-log archive: stream → function → S3 Object Lock (compliance) -----------------------
+    const retentionYears = Number(this.node.tryGetContext('opLogRetentionYears') ?? 6);
+    if (!Number.isInteger(retentionYears) || retentionYears < 1 || retentionYears > 30) throw new Error('context opLogRetentionYears must be 1–30 years');
+    this.opLogArchive = new s3.Bucket(this, 'OpLogArchive', {
+      objectLockEnabled: true,
+      // Compliance mode: nobody, the root user included, can delete or overwrite an archived entry before it expires.
+      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(retentionYears * 366)),
+      versioned: true,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.opsKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.opLogArchive).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'Written only by the archive function (its role, CloudTrail records the calls); objects are immutable under Object Lock, so access logs would add no evidence.',
+    });
+    const archiver = new DomainFunction(this, 'OpLogArchiver', {
+      entry: join(PROJECT_ROOT, 'functions', 'oplog', 'archive.ts'),
+      description: 'jiujinban: archives every operation-log item from the table stream to the Object Lock bucket',
+      resources: this.resources,
+      access: NO_ACCESS,
+      timeout: Duration.seconds(60),
+      environment: { OPLOG_ARCHIVE_BUCKET: this.opLogArchive.bucketName },
+      deadLetterQueue: this.jobDeadLetters(),
+    });
+    archiver.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.opLogArchive.arnForObjects('oplog/*')] }));
+    archiver.fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.opsKey.keyArn], conditions: { StringEquals: { 'kms:ViaService': viaService(this, 's3') } } }),
+    );
+    archiver.fn.addEventSource(
+      new lambdaEventSources.DynamoEventSource(this.table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        retryAttempts: 10,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        onFailure: new lambdaEventSources.SqsDlq(this.jobDeadLetters()),
+        filters: [lambda.FilterCriteria.filter({ dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith(OP_LOG_PK_PREFIX) } } } })],
+      }),
+    );
+    const archiveId = this.getLogicalId(this.opLogArchive.node.defaultChild as CfnElement);
+    Validations.of(archiver.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${archiveId}.Arn>/oplog/*]`,
+      reason: 'Archive objects are keyed oplog/<date>/<partition>/<entry>: the prefix is the narrowest resource every log entry is written under.',
+    });
+    for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
+      Validations.of(archiver.role).acknowledge({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: "aws-cdk-lib's SqsDlq on-failure grant (sendMessages) on the ops key of the one dead-letter queue: records that kept failing are kept there.",
+      });
+    }
+    new CfnOutput(this, 'OpLogArchiveBucket', { value: this.opLogArchive.bucketName, description: `Operation-log archive (Object Lock, compliance, ${retentionYears} years)` });
+
     // ---- alarms, dashboard, backup -----------------------------------------------------------
     const monitored: Record<string, lambda.IFunction> = {};
     for (const [domain, f] of Object.entries(this.functions)) monitored[domain] = f.fn;
     for (const [key, f] of this.jobFunctions) monitored[`job-${key}`] = f.fn;
+    monitored.opLogArchiver = archiver.fn;
     this.operations = new Operations(this, 'Operations', {
       key: this.opsKey,
       api: this.api,

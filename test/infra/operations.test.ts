@@ -262,3 +262,17 @@ describe('ops can see and act', () => {
     expect(Object.keys(std.json.Outputs)).toEqual(expect.arrayContaining(['EscalationStateMachineArn', 'JobDeadLetterQueueUrl', 'ScheduleDeadLetterQueueUrl', 'AlarmTopicArn', 'DashboardName', 'ApiUrl']));
   });
 });
+
+describe('operation log nobody can edit', () => {
+  it('the table streams, the archive function reads only log partitions, into an Object Lock bucket in compliance mode for 6 years', () => {
+    const table = std.json.Resources[idOf(std, std.stack.table)]!;
+    expect(table.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    const bucket = std.json.Resources[idOf(std, std.stack.opLogArchive)]!;
+    expect(bucket.Properties.ObjectLockEnabled).toBe(true);
+    expect(bucket.Properties.ObjectLockConfiguration).toEqual({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 6 * 366 } } });
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    const [[, mapping]] = ofType(std, 'AWS::Lambda::EventSourceMapping') as [[string, Res]];
+    expect(mapping.Properties).toMatchObject({ FunctionResponseTypes: ['ReportBatchItemFailures'], BisectBatchOnFunctionError: true });
+    expect(JSON.parse(mapping.Properties.FilterCriteria.Filters[0].Pattern)).toEqual({ dynamodb: { Keys: { pk: { S: [{ prefix: 'LOG#' }] } } } });
+  });
+});
