@@ -170,6 +170,9 @@ describe('DynamoDB killed mid-burst and restarted on the same data', () => {
       halfWritten: halfCases.length,
     };
     console.info(`fault injection: ${JSON.stringify(figures)}`);
+    const storedIds = new Set([...storedCases, ...expenditures, ...stageChanges].map((i) => String(i.id)));
+    const toldNotStored = sent.filter((r) => r.kind !== 'stage' && ok(r) && !storedIds.has(String(r.reply?.id)));
+    if (toldNotStored.length) console.info(`told but not stored: ${JSON.stringify(toldNotStored.map((r) => ({ kind: r.kind, status: r.status, attempts: r.attempts, id: r.reply?.id })))}`);
 
     expect(failedFirst.length, 'the kill must hit requests in flight').toBeGreaterThan(0);
     expect(sent.filter((r) => !ok(r)).map((r) => `${r.path} ${r.status} ${JSON.stringify(r.reply)}`)).toEqual([]);
