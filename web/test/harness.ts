@@ -90,6 +90,10 @@ export interface AxeFigures {
 }
 /** axe-core on the page as it is now: 0 serious and 0 critical violations, named in the failure. */
 export async function expectAccessible(page: Page, label: string): Promise<AxeFigures> {
+  // Judge the settled screen: a button mid-request (antd's loading state, dimmed) or a colour
+  // still in its transition measures lighter than it is. On a busy machine that window is long.
+  await page.waitForFunction(() => document.querySelectorAll('.ant-btn-loading, .ant-spin-spinning').length === 0, undefined, { timeout: 15_000 }).catch(() => undefined);
+  await page.waitForTimeout(300);
   const result = await new AxeBuilder({ page }).analyze();
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const text = bad.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`).join('\n');
