@@ -105,9 +105,10 @@ describeBrowser('resilience of the clerk and reviewer screens', { timeout: 180_0
     await late.locator('label.ant-radio-button-wrapper', { hasText: '驳回' }).click();
     await late.getByLabel('理由').fill('材料不符');
     await late.getByRole('button', { name: '提交审核意见' }).click();
+    await late.getByRole('button', { name: '确认驳回' }).click();
     // Assess
     await late.getByText(/这件办件已被他人处理/).waitFor();
-    expect(await late.locator('.ant-modal-confirm-title').textContent()).toBe('已被他人处理');
+    await late.locator('.ant-modal-confirm-title', { hasText: '已被他人处理' }).waitFor();
     await expect.poll(() => late.getByTestId('case-status').textContent()).toBe('审核通过');
     const after = await h.api.call('GET', `/cases/${accepted.body.id}`, { token: firstToken });
     expect(after.body.decision).toMatchObject({ decision: 'approve' });

@@ -38,6 +38,11 @@ export default function ReviewScreen() {
   const materials = Array.from(new Set([...(item.data?.materials ?? []), ...c.materialsNotified]));
 
   const onFinish = async (v: { decision: Decision; reason?: string; missing?: string[] }) => {
+    // A rejection ends the citizen's application: it is confirmed, as every destructive action is.
+    if (v.decision === 'reject') {
+      const sure = await modal.confirm({ title: '确认驳回', content: `驳回后本次申请终止，群众需重新申请。理由：${v.reason?.trim() ?? ''}`, okText: '确认驳回', cancelText: '再想想' });
+      if (!sure) return;
+    }
     setError(undefined);
     setBusy(true);
     try {
