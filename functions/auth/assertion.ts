@@ -55,19 +55,22 @@ export async function verifyCardAssertion(assertion: string, sessionId: string, 
 }
 
 /** Local mode only: plays the card app by signing with the development issuer key. */
-export async function signDevAssertion(sessionId: string, idNumber: string, now: Date): Promise<string> {
+export const signDevAssertion = (sessionId: string, idNumber: string, now: Date): Promise<string> => signDev(sessionId, idNumber, now, 120);
+
+/** The card app's assertion as the development issuer signs it: `nonce` names what it proves (a QR session, an offline case). */
+async function signDev(nonce: string, idNumber: string, at: Date, validSeconds: number): Promise<string> {
   const c = config();
   if (!c.localMode) throw new Error('dev assertions exist only in local mode');
   const f = await readOrCreateLocalKeyFile(c.localKeyDir);
   const key = await importJWK(f.devIssuer.privateJwk, 'ES256');
-  return new SignJWT({ nonce: sessionId })
+  return new SignJWT({ nonce })
     .setProtectedHeader({ alg: 'ES256', kid: f.devIssuer.privateJwk.kid })
     .setIssuer(c.esscIssuer)
     .setAudience(ASSERTION_AUDIENCE)
     .setSubject(idNumber)
     .setJti(crypto.randomUUID())
-    .setIssuedAt(epochSeconds(now))
-    .setExpirationTime(epochSeconds(now) + 120)
+    .setIssuedAt(epochSeconds(at))
+    .setExpirationTime(epochSeconds(at) + validSeconds)
     .sign(key);
 }
 
@@ -106,18 +109,5 @@ export async function verifyOfflineAssertion(
 }
 
 /** Local mode only: plays the card app for an offline kiosk (nonce = the case's client id). */
-export async function signDevOfflineAssertion(clientId: string, idNumber: string, at: Date, validSeconds = 72 * 3600): Promise<string> {
-  const c = config();
-  if (!c.localMode) throw new Error('dev assertions exist only in local mode');
-  const f = await readOrCreateLocalKeyFile(c.localKeyDir);
-  const key = await importJWK(f.devIssuer.privateJwk, 'ES256');
-  return new SignJWT({ nonce: clientId })
-    .setProtectedHeader({ alg: 'ES256', kid: f.devIssuer.privateJwk.kid })
-    .setIssuer(c.esscIssuer)
-    .setAudience(ASSERTION_AUDIENCE)
-    .setSubject(idNumber)
-    .setJti(crypto.randomUUID())
-    .setIssuedAt(epochSeconds(at))
-    .setExpirationTime(epochSeconds(at) + validSeconds)
-    .sign(key);
-}
+export const signDevOfflineAssertion = (clientId: string, idNumber: string, at: Date, validSeconds = 72 * 3600): Promise<string> =>
+  signDev(clientId, idNumber, at, validSeconds);
