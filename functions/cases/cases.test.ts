@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareTable, rawItems, tableSnapshot } from '../../test/helpers/table';
-import { createStaff, startTestApi, testIdNumber, testPhone, BOOTSTRAP, type TestApi } from '../../test/helpers/api';
+import { createStaff, startTestApi, testIdNumber, testPhone, BOOTSTRAP, type TestApi, staffIdNumber } from '../../test/helpers/api';
 import { clock } from '../../shared/clock';
 import { Tx } from '../../shared/db/tx';
 import { systemCtx } from '../../shared/http/context';
@@ -51,19 +51,17 @@ beforeAll(async () => {
     .commit();
   village = await createPoint(VILLAGE, 'in_operation');
   const township = await createPoint(TOWNSHIP, 'trial_run');
-  const mk = async (roles: Parameters<typeof createStaff>[0]['roles'], regionCode: string, pointId?: string) =>
-    (await createStaff({ roles, regionCode, ...(pointId ? { pointId } : {}) })).idNumber;
   staff = {
-    op: await mk(['operator'], VILLAGE, village),
-    op2: await mk(['operator'], VILLAGE, village),
-    rev: await mk(['reviewer'], COUNTY),
-    rev2: await mk(['reviewer'], COUNTY),
-    admin: await mk(['biz_admin'], COUNTY),
-    adminOp: await mk(['sys_admin', 'operator'], VILLAGE, village),
+    op: await staffIdNumber(['operator'], VILLAGE, village),
+    op2: await staffIdNumber(['operator'], VILLAGE, village),
+    rev: await staffIdNumber(['reviewer'], COUNTY),
+    rev2: await staffIdNumber(['reviewer'], COUNTY),
+    admin: await staffIdNumber(['biz_admin'], COUNTY),
+    adminOp: await staffIdNumber(['sys_admin', 'operator'], VILLAGE, village),
     // A county account that both handles (at a township point) and reviews: it must never review its own case.
-    dual: await mk(['operator', 'reviewer'], COUNTY, township),
-    foreignRev: await mk(['reviewer'], OTHER_COUNTY),
-    supervisor: await mk(['supervisor'], COUNTY),
+    dual: await staffIdNumber(['operator', 'reviewer'], COUNTY, township),
+    foreignRev: await staffIdNumber(['reviewer'], OTHER_COUNTY),
+    supervisor: await staffIdNumber(['supervisor'], COUNTY),
   };
   api = await startTestApi();
 });

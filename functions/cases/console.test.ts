@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareTable, rawItems } from '../../test/helpers/table';
-import { createStaff, startTestApi, testIdNumber, testPhone, type TestApi } from '../../test/helpers/api';
+import { startTestApi, testIdNumber, testPhone, type TestApi, staffIdNumber } from '../../test/helpers/api';
 import { clock } from '../../shared/clock';
 import { Tx } from '../../shared/db/tx';
 import { systemCtx } from '../../shared/http/context';
@@ -47,16 +47,14 @@ beforeAll(async () => {
   const village = await createPoint(VILLAGE, 'in_operation');
   const other = await createPoint(OTHER_VILLAGE, 'in_operation');
   api = await startTestApi();
-  const mk = async (roles: Parameters<typeof createStaff>[0]['roles'], regionCode: string, pointId?: string) =>
-    (await createStaff({ roles, regionCode, ...(pointId ? { pointId } : {}) })).idNumber;
   ids = {
-    op: await mk(['operator'], VILLAGE, village),
-    op2: await mk(['operator'], VILLAGE, village),
-    otherOp: await mk(['operator'], OTHER_VILLAGE, other),
-    rev: await mk(['reviewer'], COUNTY),
-    foreignRev: await mk(['reviewer'], OTHER_COUNTY),
-    supervisor: await mk(['supervisor'], COUNTY),
-    admin: await mk(['sys_admin'], COUNTY),
+    op: await staffIdNumber(['operator'], VILLAGE, village),
+    op2: await staffIdNumber(['operator'], VILLAGE, village),
+    otherOp: await staffIdNumber(['operator'], OTHER_VILLAGE, other),
+    rev: await staffIdNumber(['reviewer'], COUNTY),
+    foreignRev: await staffIdNumber(['reviewer'], OTHER_COUNTY),
+    supervisor: await staffIdNumber(['supervisor'], COUNTY),
+    admin: await staffIdNumber(['sys_admin'], COUNTY),
   };
   await loginAll();
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareTable } from '../../test/helpers/table';
-import { createStaff, startTestApi, testIdNumber, testPhone, type TestApi } from '../../test/helpers/api';
+import { startTestApi, testIdNumber, testPhone, type TestApi, staffIdNumber } from '../../test/helpers/api';
 import { clock } from '../../shared/clock';
 import { createPoint } from '../../test/helpers/fixtures';
 import { setEscalationStarter } from '../problems/flow';
@@ -40,16 +40,14 @@ beforeAll(async () => {
   village = await createPoint(VILLAGE, 'in_operation');
   const other = await createPoint(OTHER_VILLAGE, 'in_operation');
   api = await startTestApi();
-  const mk = async (roles: Parameters<typeof createStaff>[0]['roles'], regionCode: string, pointId?: string) =>
-    (await createStaff({ roles, regionCode, ...(pointId ? { pointId } : {}) })).idNumber;
   ids = {
-    op: await mk(['operator'], VILLAGE, village),
-    op2: await mk(['operator'], VILLAGE, village),
-    otherOp: await mk(['operator'], OTHER_VILLAGE, other),
-    rev: await mk(['reviewer'], COUNTY),
-    supervisor: await mk(['supervisor'], COUNTY),
-    sysAdmin: await mk(['sys_admin'], COUNTY),
-    bizAdmin: await mk(['biz_admin'], COUNTY),
+    op: await staffIdNumber(['operator'], VILLAGE, village),
+    op2: await staffIdNumber(['operator'], VILLAGE, village),
+    otherOp: await staffIdNumber(['operator'], OTHER_VILLAGE, other),
+    rev: await staffIdNumber(['reviewer'], COUNTY),
+    supervisor: await staffIdNumber(['supervisor'], COUNTY),
+    sysAdmin: await staffIdNumber(['sys_admin'], COUNTY),
+    bizAdmin: await staffIdNumber(['biz_admin'], COUNTY),
   };
   await loginAll();
 });

@@ -104,6 +104,11 @@ export async function createStaff(opts: { roles: Role[]; regionCode: string; poi
   return { account: (await getItem<AccountAttrs>({ pk: account.pk, sk: account.sk }, true))!, idNumber };
 }
 
+/** The ID number of a new staff account with these roles, in this region (and at this point) — to log in as. */
+export async function staffIdNumber(roles: Role[], regionCode: string, pointId?: string): Promise<string> {
+  return (await createStaff({ roles, regionCode, ...(pointId ? { pointId } : {}) })).idNumber;
+}
+
 export const BOOTSTRAP = {
   sysAdmin: () => config().bootstrapSysAdminId,
   bizAdmin: () => config().bootstrapBizAdminId,
